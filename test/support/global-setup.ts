@@ -1,0 +1,56 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import type { TestProject } from 'vitest/node';
+import { startEmbeddedPostgres } from '../../local/embedded-postgres.ts';
+
+export const TEMPLATE_DATABASE = 'hive_journal_template';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** Server URL (no database) of the PostgreSQL the tests use. */
+    postgresServerUrl: string;
+    /** Database holding the migrated schema; tests clone it (CREATE DATABASE ... TEMPLATE). */
+    templateDatabase: string;
+  }
+}
+
+/**
+ * Starts one real PostgreSQL for the whole run (or uses DATABASE_URL's server when set), creates the
+ * migrated template database that every test database is cloned from.
+ */
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const cleanups: Array<() => Promise<void>> = [];
+  let serverUrl: string;
+  if (process.env.DATABASE_URL) {
+    const url = new URL(process.env.DATABASE_URL);
+    url.pathname = '';
+    serverUrl = url.toString().replace(/\/$/, '');
+  } else {
+    const dataDir = await mkdtemp(join(tmpdir(), 'hive-journal-test-pg-'));
+    const postgres = await startEmbeddedPostgres({ dataDir, persistent: false });
+    serverUrl = postgres.serverUrl;
+    cleanups.push(async () => {
+      await postgres.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    });
+  }
+  await recreateDatabase(serverUrl, TEMPLATE_DATABASE);
+  project.provide('postgresServerUrl', serverUrl);
+  project.provide('templateDatabase', TEMPLATE_DATABASE);
+  return async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup();
+  };
+}
+
+async function recreateDatabase(serverUrl: string, name: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: `${serverUrl}/postgres` });
+  await admin.connect();
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+}
