@@ -1,0 +1,186 @@
+import type { JournalScope } from './event-schema.ts';
+
+/**
+ * The event kinds PocketHive writes to its journals, with the types seen for each, read from its
+ * source (sepa79/PocketHive). docs/event-kinds.md is the prose version; a test keeps the two in step.
+ * Unknown kinds are accepted (producers evolve); isKnownKind lets the ingest edge count them.
+ */
+export interface EventKind {
+  readonly kind: string;
+  /** Journals it appears in: SWARM (swarm controller) and/or HIVE (orchestrator). */
+  readonly scopes: readonly JournalScope[];
+  readonly summary: string;
+  /** Types seen in PocketHive; not exhaustive where `openTypes` is set. */
+  readonly types: readonly string[];
+  readonly openTypes: boolean;
+  /** Where PocketHive writes it. */
+  readonly source: string;
+}
+
+/** PocketHive's control-plane signal names (ControlPlaneSignals), the types of command kinds. */
+export const SIGNALS = {
+  swarmCreate: 'swarm-create',
+  swarmTemplate: 'swarm-template',
+  swarmPlan: 'swarm-plan',
+  swarmStart: 'swarm-start',
+  swarmStop: 'swarm-stop',
+  swarmRemove: 'swarm-remove',
+  configUpdate: 'config-update',
+  statusRequest: 'status-request',
+  workJournal: 'work-journal',
+} as const;
+
+const COMMAND_SIGNALS = [
+  SIGNALS.swarmCreate,
+  SIGNALS.swarmTemplate,
+  SIGNALS.swarmPlan,
+  SIGNALS.swarmStart,
+  SIGNALS.swarmStop,
+  SIGNALS.swarmRemove,
+  SIGNALS.configUpdate,
+];
+
+export const EVENT_KINDS: readonly EventKind[] = [
+  {
+    kind: 'signal',
+    scopes: ['SWARM', 'HIVE'],
+    summary: 'A control signal sent (OUT) or received (IN); status-request signals are not journaled.',
+    types: COMMAND_SIGNALS,
+    openTypes: false,
+    source: 'SwarmJournalEntries.inSignal/outSignal, JournalControlPlanePublisher, SwarmSignalListener',
+  },
+  {
+    kind: 'outcome',
+    scopes: ['SWARM', 'HIVE'],
+    summary:
+      'Outcome of a command; data.status is Ready, Running, Stopped, Removed, Applied, Failed or NotReady (CommandOutcomePolicy).',
+    types: COMMAND_SIGNALS,
+    openTypes: false,
+    source: 'SwarmJournalEntries.inOutcome/outOutcome, SwarmSignalListener.handleOutcomeEvent',
+  },
+  {
+    kind: 'result',
+    scopes: ['SWARM', 'HIVE'],
+    summary:
+      'Terminal result of a command (CommandResult, successor of outcome); data.status is the terminal status.',
+    types: COMMAND_SIGNALS,
+    openTypes: false,
+    source: 'CommandResult.KIND, SwarmJournalEntries.outResult, executor result listener',
+  },
+  {
+    kind: 'event',
+    scopes: ['SWARM'],
+    summary: 'An alert from a component (AlertMessage); data.code, data.message, data.context.',
+    types: ['alert'],
+    openTypes: false,
+    source: 'SwarmJournalEntries.inAlert/outAlert; the UI treats kind=event, type=alert as an alert',
+  },
+  {
+    kind: 'local',
+    scopes: ['SWARM'],
+    summary: 'Something the swarm controller observed itself.',
+    types: ['worker-error', 'swarm-health-degraded', 'swarm-health-recovered'],
+    openTypes: true,
+    source: 'SwarmJournalEntries.local, SwarmHealthJournal, worker status handler',
+  },
+  {
+    kind: 'plan',
+    scopes: ['SWARM'],
+    summary: 'Scenario plan and timeline progress of the swarm controller.',
+    types: [
+      'scenario-plan-loaded',
+      'scenario-plan-cleared',
+      'scenario-plan-reset',
+      'scenario-plan-parse-failed',
+      'scenario-timeline-started',
+      'scenario-step-started',
+      'scenario-step-completed',
+      'scenario-step-failed',
+      'scenario-run-completed',
+      'scenario-plan-completed',
+      'template-invalid',
+    ],
+    openTypes: false,
+    source: 'SwarmRuntimeJournal (KIND_PLAN), SwarmRuntimeCore.JournalTimelineScenarioObserver',
+  },
+  {
+    kind: 'worker',
+    scopes: ['SWARM'],
+    summary: 'Worker provisioning by the swarm controller.',
+    types: ['workers-planned', 'workers-provisioned'],
+    openTypes: false,
+    source: 'SwarmRuntimeJournal (KIND_WORKER)',
+  },
+  {
+    kind: 'infra',
+    scopes: ['SWARM', 'HIVE'],
+    summary: "The journal writer's own backpressure: INFO entries dropped, and when it stopped.",
+    types: ['journal-backpressure-start', 'journal-backpressure-stop'],
+    openTypes: false,
+    source: 'PostgresSwarmJournal / PostgresHiveJournal newDropEvent',
+  },
+  {
+    kind: 'command',
+    scopes: ['HIVE'],
+    summary: 'A lifecycle command the orchestrator accepted (before any signal is sent).',
+    types: [SIGNALS.swarmCreate],
+    openTypes: true,
+    source: 'SwarmController create handler',
+  },
+  {
+    kind: 'operation-terminal',
+    scopes: ['HIVE'],
+    summary:
+      "The orchestrator's verdict on a lifecycle operation; type is the signal, data.status the terminal status.",
+    types: COMMAND_SIGNALS,
+    openTypes: false,
+    source: 'SwarmSignalListener / SwarmRemovalConvergenceHandler (OPERATION_TERMINAL_KIND)',
+  },
+  {
+    kind: 'journal',
+    scopes: ['HIVE'],
+    summary: 'A work-journal envelope from a worker (JournalEvent), journaled by the orchestrator.',
+    types: [SIGNALS.workJournal],
+    openTypes: false,
+    source: 'io.pockethive.control.JournalEvent.KIND, SwarmSignalListener.acceptJournal',
+  },
+  {
+    kind: 'control-plane',
+    scopes: ['HIVE'],
+    summary: 'A control-plane message the orchestrator dropped or could not parse; raw.payloadSnippet.',
+    types: [],
+    openTypes: true,
+    source: 'ControlPlaneJournalErrors.errorDrop',
+  },
+  {
+    kind: 'network',
+    scopes: ['HIVE'],
+    summary: 'Network binding changes of a swarm (network proxy).',
+    types: ['network-binding-clear'],
+    openTypes: true,
+    source: 'SwarmNetworkBindingService',
+  },
+  {
+    kind: 'runtime-debug',
+    scopes: ['HIVE'],
+    summary: 'Container logs captured for an ERROR alert (extra.logs), or why they could not be.',
+    types: ['runtime-log-snapshot', 'runtime-log-snapshot-unavailable'],
+    openTypes: false,
+    source: 'RuntimeLogSnapshotJournalService',
+  },
+  {
+    kind: 'swarm-catalogue-forgotten',
+    scopes: ['HIVE'],
+    summary: 'The orchestrator forgot a swarm whose runtime no longer exists.',
+    types: ['swarm-catalogue-forgotten'],
+    openTypes: false,
+    source: 'SwarmCatalogueService',
+  },
+];
+
+const KNOWN_KINDS: ReadonlySet<string> = new Set(EVENT_KINDS.map((entry) => entry.kind));
+
+/** True when PocketHive writes this kind; false for kinds it does not (still accepted). */
+export function isKnownKind(kind: string): boolean {
+  return KNOWN_KINDS.has(kind);
+}
