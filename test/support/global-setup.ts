@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
+import { startLocalDataApi } from '../../local/data-api/start-local-data-api.ts';
 import { startEmbeddedPostgres } from '../../local/embedded-postgres.ts';
 
 export const TEMPLATE_DATABASE = 'hive_journal_template';
@@ -13,12 +14,19 @@ declare module 'vitest' {
     postgresServerUrl: string;
     /** Database holding the migrated schema; tests clone it (CREATE DATABASE ... TEMPLATE). */
     templateDatabase: string;
+    /** Endpoint of the local RDS Data API (endpoint override for RDSDataClient). */
+    dataApiEndpoint: string;
+    /** resourceArn the local Data API accepts. */
+    resourceArn: string;
+    /** secretArn the local Data API accepts. */
+    secretArn: string;
   }
 }
 
 /**
  * Starts one real PostgreSQL for the whole run (or uses DATABASE_URL's server when set), creates the
- * migrated template database that every test database is cloned from.
+ * migrated template database that every test database is cloned from, and starts the local RDS Data
+ * API in front of that server.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const cleanups: Array<() => Promise<void>> = [];
@@ -39,6 +47,11 @@ export default async function setup(project: TestProject): Promise<() => Promise
   await recreateDatabase(serverUrl, TEMPLATE_DATABASE);
   project.provide('postgresServerUrl', serverUrl);
   project.provide('templateDatabase', TEMPLATE_DATABASE);
+  const dataApi = await startLocalDataApi({ serverUrl });
+  cleanups.push(() => dataApi.close());
+  project.provide('dataApiEndpoint', dataApi.endpoint);
+  project.provide('resourceArn', dataApi.resourceArn);
+  project.provide('secretArn', dataApi.secretArn);
   return async () => {
     for (const cleanup of cleanups.reverse()) await cleanup();
   };
