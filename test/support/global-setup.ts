@@ -3,8 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
+import { DataApiSqlClient } from '../../lib/db/data-api-sql-client.ts';
+import { applyMigrations } from '../../lib/migrations/apply-migrations.ts';
+import { readMigrationFiles } from '../../lib/migrations/read-migration-files.ts';
 import { startLocalDataApi } from '../../local/data-api/start-local-data-api.ts';
 import { startEmbeddedPostgres } from '../../local/embedded-postgres.ts';
+import { localDataApiClient } from './test-database.ts';
 
 export const TEMPLATE_DATABASE = 'hive_journal_template';
 
@@ -49,6 +53,17 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('templateDatabase', TEMPLATE_DATABASE);
   const dataApi = await startLocalDataApi({ serverUrl });
   cleanups.push(() => dataApi.close());
+  // The template is migrated through the production path (Data API adapter -> local endpoint), then
+  // its pool is released: PostgreSQL clones a template only while nobody is connected to it.
+  const client = localDataApiClient(dataApi.endpoint);
+  const sql = new DataApiSqlClient(client, {
+    resourceArn: dataApi.resourceArn,
+    secretArn: dataApi.secretArn,
+    database: TEMPLATE_DATABASE,
+  });
+  await applyMigrations(sql, await readMigrationFiles());
+  client.destroy();
+  await dataApi.releaseDatabase(TEMPLATE_DATABASE);
   project.provide('dataApiEndpoint', dataApi.endpoint);
   project.provide('resourceArn', dataApi.resourceArn);
   project.provide('secretArn', dataApi.secretArn);
