@@ -11,8 +11,8 @@ CREATE TABLE journal_event (
   scope TEXT NOT NULL,
   swarm_id TEXT NULL,
   run_id TEXT NOT NULL,
-  scope_role TEXT NULL,
-  scope_instance TEXT NULL,
+  scope_role TEXT NOT NULL DEFAULT 'ALL',
+  scope_instance TEXT NOT NULL DEFAULT 'ALL',
   severity TEXT NOT NULL,
   direction TEXT NOT NULL,
   kind TEXT NOT NULL,
@@ -26,6 +26,9 @@ CREATE TABLE journal_event (
   extra JSONB NULL,
   -- hive-journal additions
   event_uid UUID NOT NULL,
+  -- the swarm the entry is about (PocketHive's scope.swarmId); differs from swarm_id only in
+  -- hive entries that say so
+  scope_swarm_id TEXT NULL,
   trace_id TEXT NULL,
   actor TEXT NULL,
   namespace_path TEXT[] NULL,
@@ -89,8 +92,8 @@ CREATE TABLE journal_event_archive (
   scope TEXT NOT NULL,
   swarm_id TEXT NULL,
   run_id TEXT NOT NULL,
-  scope_role TEXT NULL,
-  scope_instance TEXT NULL,
+  scope_role TEXT NOT NULL DEFAULT 'ALL',
+  scope_instance TEXT NOT NULL DEFAULT 'ALL',
   severity TEXT NOT NULL,
   direction TEXT NOT NULL,
   kind TEXT NOT NULL,
@@ -104,6 +107,7 @@ CREATE TABLE journal_event_archive (
   extra JSONB NULL,
   -- hive-journal additions
   event_uid UUID NULL,
+  scope_swarm_id TEXT NULL,
   trace_id TEXT NULL,
   actor TEXT NULL,
   namespace_path TEXT[] NULL,
