@@ -19,6 +19,8 @@ export interface RunningPostgres {
   readonly port: number;
   /** URL of a database on this server. */
   urlFor(database: string): string;
+  /** Creates the database when it does not exist yet. */
+  ensureDatabase(database: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -51,6 +53,16 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     serverUrl,
     port,
     urlFor: (database) => `${serverUrl}/${database}`,
+    ensureDatabase: async (database) => {
+      const admin = postgres.getPgClient('postgres', '127.0.0.1');
+      await admin.connect();
+      try {
+        const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+        if (exists.rowCount === 0) await admin.query(`CREATE DATABASE "${database.replaceAll('"', '""')}"`);
+      } finally {
+        await admin.end();
+      }
+    },
     stop: () => postgres.stop(),
   };
 }

@@ -27,13 +27,15 @@ export function localDataApiClient(endpoint = inject('dataApiEndpoint')): RDSDat
   });
 }
 
-/** A fresh database cloned from the migrated template, with the adapter and a pg pool on it. */
-export async function createTestDatabase(): Promise<TestDatabase> {
+/**
+ * A fresh database cloned from the migrated template (or, with `empty: true`, one with no schema at
+ * all, for migration tests), with the adapter and a pg pool on it.
+ */
+export async function createTestDatabase(options: { empty?: boolean } = {}): Promise<TestDatabase> {
   const serverUrl = inject('postgresServerUrl');
   const name = `test_${randomUUID().replaceAll('-', '')}`;
-  await withAdmin(serverUrl, (admin) =>
-    admin.query(`CREATE DATABASE ${name} TEMPLATE ${inject('templateDatabase')}`),
-  );
+  const template = options.empty ? '' : ` TEMPLATE ${inject('templateDatabase')}`;
+  await withAdmin(serverUrl, (admin) => admin.query(`CREATE DATABASE ${name}${template}`));
   const dataApi = localDataApiClient();
   const pool = new pg.Pool({ connectionString: `${serverUrl}/${name}`, max: 4 });
   return {
