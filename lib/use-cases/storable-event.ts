@@ -1,0 +1,59 @@
+import type { JournalEvent } from '../journal/event-schema.ts';
+import { lifecycleStateOf } from '../journal/run-lifecycle.ts';
+
+/** One journal_event row as the store statement reads it from its JSON parameter (column names). */
+export interface StorableEvent {
+  readonly event_uid: string;
+  readonly ts: string;
+  readonly scope: string;
+  readonly swarm_id: string;
+  readonly scope_swarm_id: string | null;
+  readonly run_id: string;
+  readonly scope_role: string;
+  readonly scope_instance: string;
+  readonly severity: string;
+  readonly direction: string;
+  readonly kind: string;
+  readonly type: string;
+  readonly origin: string;
+  readonly correlation_id: string | null;
+  readonly idempotency_key: string | null;
+  readonly routing_key: string | null;
+  readonly data: unknown;
+  readonly raw: unknown;
+  readonly extra: unknown;
+  readonly trace_id: string | null;
+  readonly actor: string | null;
+  readonly namespace_path: readonly string[] | null;
+  /** The run state a swarm-scope lifecycle event implies; not a column, it feeds journal_run. */
+  readonly lifecycle_state: string | null;
+}
+
+/** Maps a validated event to its row. */
+export function toStorableEvent(event: JournalEvent): StorableEvent {
+  return {
+    event_uid: event.eventUid,
+    ts: event.timestamp,
+    scope: event.scope,
+    swarm_id: event.swarmId,
+    scope_swarm_id: event.scopeSwarmId,
+    run_id: event.runId,
+    scope_role: event.role,
+    scope_instance: event.instance,
+    severity: event.severity,
+    direction: event.direction,
+    kind: event.kind,
+    type: event.type,
+    origin: event.origin,
+    correlation_id: event.correlationId,
+    idempotency_key: event.idempotencyKey,
+    routing_key: event.routingKey,
+    data: event.data,
+    raw: event.raw,
+    extra: event.extra,
+    trace_id: event.traceId,
+    actor: event.actor,
+    namespace_path: event.namespacePath.length > 0 ? event.namespacePath : null,
+    lifecycle_state: event.scope === 'SWARM' ? lifecycleStateOf(event) : null,
+  };
+}

@@ -1,0 +1,70 @@
+/**
+ * Stores a batch of events, and quarantines the batch's rejected messages, in one statement: the rows arrive as one JSON array parameter, are
+ * de-duplicated on (ts, event_uid) (SQS delivers at least once, and a batch may hold the same event
+ * twice), and the per-run statistics are updated from the rows actually inserted, once per run.
+ * Rows are inserted and runs upserted in a fixed order so that concurrent batches lock in the same
+ * order and never deadlock.
+ */
+export const STORE_EVENTS_SQL = `
+WITH input AS (
+  SELECT DISTINCT ON (e.ts, e.event_uid) e.*
+  FROM jsonb_to_recordset(:events::jsonb) AS e(
+    event_uid UUID, ts TIMESTAMPTZ, scope TEXT, swarm_id TEXT, scope_swarm_id TEXT, run_id TEXT, scope_role TEXT,
+    scope_instance TEXT, severity TEXT, direction TEXT, kind TEXT, type TEXT, origin TEXT,
+    correlation_id TEXT, idempotency_key TEXT, routing_key TEXT, data JSONB, raw JSONB, extra JSONB,
+    trace_id TEXT, actor TEXT, namespace_path TEXT[], lifecycle_state TEXT)
+), inserted AS (
+  INSERT INTO journal_event (
+    event_uid, ts, scope, swarm_id, scope_swarm_id, run_id, scope_role, scope_instance, severity, direction, kind, type,
+    origin, correlation_id, idempotency_key, routing_key, data, raw, extra, trace_id, actor, namespace_path)
+  SELECT event_uid, ts, scope, swarm_id, scope_swarm_id, run_id, scope_role, scope_instance, severity, direction, kind, type,
+    origin, correlation_id, idempotency_key, routing_key, data, raw, extra, trace_id, actor, namespace_path
+  FROM input
+  ORDER BY ts, event_uid
+  ON CONFLICT (ts, event_uid) DO NOTHING
+  RETURNING ts, event_uid, scope, swarm_id, run_id, severity
+), run_stats AS (
+  SELECT i.swarm_id, i.run_id, min(i.ts) AS first_ts, max(i.ts) AS last_ts, count(*) AS entries,
+    count(*) FILTER (WHERE i.severity = 'WARN') AS warn_count,
+    count(*) FILTER (WHERE i.severity = 'ERROR') AS error_count,
+    (array_agg(input.lifecycle_state ORDER BY i.ts DESC)
+      FILTER (WHERE input.lifecycle_state IS NOT NULL))[1] AS lifecycle_state,
+    max(i.ts) FILTER (WHERE input.lifecycle_state IS NOT NULL) AS lifecycle_ts
+  FROM inserted i
+  JOIN input ON input.ts = i.ts AND input.event_uid = i.event_uid
+  WHERE i.scope = 'SWARM'
+  GROUP BY i.swarm_id, i.run_id
+), runs AS (
+  INSERT INTO journal_run AS r (
+    swarm_id, run_id, first_ts, last_ts, entries, warn_count, error_count, lifecycle_state, lifecycle_ts)
+  SELECT swarm_id, run_id, first_ts, last_ts, entries, warn_count, error_count, lifecycle_state, lifecycle_ts
+  FROM run_stats
+  ORDER BY swarm_id, run_id
+  ON CONFLICT (swarm_id, run_id) DO UPDATE SET
+    first_ts = LEAST(r.first_ts, EXCLUDED.first_ts),
+    last_ts = GREATEST(r.last_ts, EXCLUDED.last_ts),
+    entries = r.entries + EXCLUDED.entries,
+    warn_count = r.warn_count + EXCLUDED.warn_count,
+    error_count = r.error_count + EXCLUDED.error_count,
+    lifecycle_state = CASE WHEN EXCLUDED.lifecycle_ts >= COALESCE(r.lifecycle_ts, '-infinity')
+      THEN EXCLUDED.lifecycle_state ELSE r.lifecycle_state END,
+    lifecycle_ts = GREATEST(r.lifecycle_ts, EXCLUDED.lifecycle_ts),
+    updated_at = now()
+  RETURNING 1
+), quarantined AS (
+  INSERT INTO journal_rejected (
+    message_id, event_index, reason, body, body_bytes, body_sha256, body_truncated, source)
+  SELECT message_id, event_index, reason, body, body_bytes, body_sha256, body_truncated, source
+  FROM jsonb_to_recordset(:rejected::jsonb) AS q(
+    message_id TEXT, event_index INTEGER, reason TEXT, body TEXT, body_bytes INTEGER, body_sha256 TEXT,
+    body_truncated BOOLEAN, source TEXT)
+  ORDER BY message_id, event_index
+  -- a redelivered poison message is quarantined once (unique on message id and event index)
+  ON CONFLICT DO NOTHING
+  RETURNING 1
+)
+SELECT (SELECT count(*) FROM input)::int AS distinct_events,
+  (SELECT count(*) FROM inserted)::int AS stored,
+  (SELECT count(*) FROM runs)::int AS runs_touched,
+  (SELECT count(*) FROM quarantined)::int AS quarantined
+`;
