@@ -6,6 +6,9 @@ import { applyMigrations } from '../lib/migrations/apply-migrations.ts';
 import { readMigrationFiles } from '../lib/migrations/read-migration-files.ts';
 import { startLocalDataApi } from './data-api/start-local-data-api.ts';
 import { startEmbeddedPostgres } from './embedded-postgres.ts';
+import { createIngestQueues, ingestEventSource, loadIngestHandler } from './ingest-pipeline.ts';
+import { createLocalSqsClient } from './sqs/local-sqs-client.ts';
+import { startLocalSqs } from './sqs/start-local-sqs.ts';
 
 export const LOCAL_DATABASE = 'hive_journal';
 
@@ -16,11 +19,15 @@ export interface LocalStackOptions {
   readonly fresh: boolean;
   readonly postgresPort?: number;
   readonly dataApiPort?: number;
+  readonly sqsPort?: number;
   readonly log: (line: string) => void;
 }
 
 /** Where each part listens; also written to <stateDir>/local.json for scripts and tools. */
 export interface LocalStackEndpoints {
+  readonly sqsEndpoint: string;
+  readonly queueUrl: string;
+  readonly dlqUrl: string;
   readonly dataApiEndpoint: string;
   readonly resourceArn: string;
   readonly secretArn: string;
@@ -32,6 +39,16 @@ export interface RunningLocalStack {
   readonly endpoints: LocalStackEndpoints;
   stop(): Promise<void>;
 }
+
+/** Queue settings as in the CDK stack. */
+const INGEST_QUEUE = { queueName: 'hive-journal-ingest', maxReceiveCount: 5, visibilityTimeoutSeconds: 180 };
+/** Lambda's event source mapping for ingest, as in the CDK stack (batches of up to 1,000, 1 s window). */
+const INGEST_EVENT_SOURCE = {
+  batchSize: 1000,
+  maximumBatchingWindowInSeconds: 1,
+  concurrency: 2,
+  functionTimeoutSeconds: 30,
+};
 
 /** Starts the local twin of the cloud: PostgreSQL, the Data API in front of it, the schema. */
 export async function startLocalStack(options: LocalStackOptions): Promise<RunningLocalStack> {
@@ -70,7 +87,28 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
       `migrations: ${report.applied.length} applied, ${report.alreadyApplied.length} already applied`,
     );
 
+    const localSqs = await startLocalSqs({ port: options.sqsPort });
+    stops.push(() => localSqs.close());
+    const sqs = createLocalSqsClient(localSqs);
+    stops.push(async () => sqs.destroy());
+    const queues = await createIngestQueues(sqs, INGEST_QUEUE);
+    const handler = await loadIngestHandler({
+      JOURNAL_CLUSTER_ARN: dataApi.resourceArn,
+      JOURNAL_SECRET_ARN: dataApi.secretArn,
+      JOURNAL_DATABASE: LOCAL_DATABASE,
+      AWS_ENDPOINT_URL_RDS_DATA: dataApi.endpoint,
+    });
+    const ingest = ingestEventSource(sqs, queues.queueUrl, handler, INGEST_EVENT_SOURCE, (failure) =>
+      options.log(`ingest ${failure.stage} failed: ${String(failure.error)}`),
+    );
+    await ingest.start();
+    // Stopped first: waits for in-flight batches, so nothing committed is left unacknowledged.
+    stops.push(() => ingest.stop());
+
     const endpoints: LocalStackEndpoints = {
+      sqsEndpoint: localSqs.endpoint,
+      queueUrl: queues.queueUrl,
+      dlqUrl: queues.dlqUrl,
       dataApiEndpoint: dataApi.endpoint,
       resourceArn: dataApi.resourceArn,
       secretArn: dataApi.secretArn,

@@ -18,6 +18,9 @@ const stack = await startLocalStack({
 const { endpoints } = stack;
 console.log(`
 hive-journal is running locally
+  SQS            ${endpoints.sqsEndpoint}
+                 ingest queue ${endpoints.queueUrl}
+                 dead letters ${endpoints.dlqUrl}
   RDS Data API   ${endpoints.dataApiEndpoint}
                  resourceArn ${endpoints.resourceArn}
                  secretArn   ${endpoints.secretArn}
