@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import { BadRequestError, MethodNotAllowedError, NotFoundError } from './http-errors.ts';
 import type { HttpRequest } from './http-request.ts';
 import type { HttpResponse } from './http-response.ts';
@@ -9,10 +10,25 @@ export interface RoutedRequest extends HttpRequest {
   readonly params: Readonly<Record<string, string>>;
 }
 
+/** What the OpenAPI document says of a route; the same zod schemas the route parses with. */
+export interface RouteDoc {
+  readonly summary: string;
+  readonly description?: string;
+  readonly tags?: readonly string[];
+  readonly params?: z.ZodType;
+  readonly query?: z.ZodType;
+  readonly body?: z.ZodType;
+  /** Response body schemas by status; problem responses are documented for every route. */
+  readonly responses: Readonly<Record<number, { readonly description: string; readonly schema?: z.ZodType }>>;
+  /** Write routes need the write grant (IAM) in AWS. */
+  readonly access: 'read' | 'write' | 'public';
+}
+
 export interface Route<Deps> {
   readonly method: HttpMethod;
   /** e.g. /api/swarms/{swarmId}/journal/page */
   readonly path: string;
+  readonly doc: RouteDoc;
   handle(request: RoutedRequest, deps: Deps): Promise<HttpResponse>;
 }
 

@@ -18,6 +18,7 @@ const routes: Route<{ fail?: unknown }>[] = [
   {
     method: 'GET',
     path: '/api/things/{thingId}',
+    doc: { summary: 'A thing', responses: { 200: { description: 'The thing' } }, access: 'read' },
     handle: async (request, deps) => {
       if (deps.fail) throw deps.fail;
       return ok({ thingId: request.params.thingId, query: parseQuery(Query, request) });
@@ -26,6 +27,7 @@ const routes: Route<{ fail?: unknown }>[] = [
   {
     method: 'POST',
     path: '/api/things/{thingId}',
+    doc: { summary: 'Rename a thing', responses: { 200: { description: 'The thing' } }, access: 'write' },
     handle: async (request) => ok(parseJsonBody(z.object({ name: z.string() }), request)),
   },
 ];
