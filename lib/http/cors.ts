@@ -7,7 +7,8 @@ export interface CorsPolicy {
 
 const ALLOWED_HEADERS =
   'content-type, authorization, x-trace-id, traceparent, x-amz-date, x-amz-security-token';
-const EXPOSED_HEADERS = 'x-trace-id, x-journal-truncated, x-journal-limit';
+const EXPOSED_HEADERS =
+  'x-trace-id, x-journal-truncated, x-journal-limit, x-journal-run-id, x-journal-run-resolved-by, x-journal-source, x-journal-capture-status';
 
 /** The CORS response headers for a request (none when its origin is not allowed). */
 export function corsHeaders(policy: CorsPolicy, request: HttpRequest): Record<string, string> {
