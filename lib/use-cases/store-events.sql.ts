@@ -3,7 +3,8 @@
  * de-duplicated on (ts, event_uid) (SQS delivers at least once, and a batch may hold the same event
  * twice), and the per-run statistics are updated from the rows actually inserted, once per run.
  * Rows are inserted and runs upserted in a fixed order so that concurrent batches lock in the same
- * order and never deadlock.
+ * order and never deadlock. The same statement maintains the counters /metrics reads
+ * (migrations/0003_journal_metrics.sql), from the rows actually inserted and quarantined.
  */
 export const STORE_EVENTS_SQL = `
 WITH input AS (
@@ -22,7 +23,7 @@ WITH input AS (
   FROM input
   ORDER BY ts, event_uid
   ON CONFLICT (ts, event_uid) DO NOTHING
-  RETURNING ts, event_uid, scope, swarm_id, run_id, severity
+  RETURNING ts, event_uid, scope, swarm_id, run_id, severity, kind
 ), run_stats AS (
   SELECT i.swarm_id, i.run_id, min(i.ts) AS first_ts, max(i.ts) AS last_ts, count(*) AS entries,
     count(*) FILTER (WHERE i.severity = 'WARN') AS warn_count,
@@ -61,6 +62,69 @@ WITH input AS (
   ORDER BY message_id, event_index
   -- a redelivered poison message is quarantined once (unique on message id and event index)
   ON CONFLICT DO NOTHING
+  RETURNING event_index
+), counter_deltas AS (
+  SELECT 'events' AS counter, scope, severity, kind AS label, count(*) AS value
+  FROM inserted GROUP BY scope, severity, kind
+  UNION ALL
+  SELECT 'ingest_lag_bucket', '', '', COALESCE(bucket.le::text, '+Inf'), count(*)
+  FROM inserted CROSS JOIN LATERAL (
+    SELECT min(bound) AS le FROM unnest('{0.1,0.25,0.5,1,2.5,5,10,30,60,300,900,3600}'::numeric[]) AS bound
+    WHERE bound >= extract(epoch FROM now() - inserted.ts)) AS bucket
+  GROUP BY bucket.le
+  UNION ALL
+  SELECT 'ingest_lag_ms_sum', '', '', '', sum(GREATEST(0, extract(epoch FROM now() - ts) * 1000))::bigint
+  FROM inserted
+  UNION ALL
+  SELECT 'backpressure_episodes', i.scope, '', '', count(*)
+  FROM inserted i JOIN input ON input.ts = i.ts AND input.event_uid = i.event_uid
+  WHERE input.type = 'journal-backpressure-start'
+  GROUP BY i.scope
+  UNION ALL
+  -- producers write the counts; anything but a plausible non-negative number counts as none
+  SELECT 'backpressure_dropped', i.scope, dropped.severity, '',
+    sum(CASE WHEN jsonb_typeof(dropped.count) <> 'number' THEN 0
+      WHEN dropped.count::numeric BETWEEN 0 AND 1e12 THEN trunc(dropped.count::numeric) ELSE 0 END)::bigint
+  FROM inserted i JOIN input ON input.ts = i.ts AND input.event_uid = i.event_uid
+  CROSS JOIN LATERAL (VALUES ('DEBUG', input.data -> 'droppedDebug'), ('INFO', input.data -> 'droppedInfo'),
+    ('WARN', input.data -> 'droppedWarn'), ('ERROR', input.data -> 'droppedError')) AS dropped(severity, count)
+  WHERE input.type = 'journal-backpressure-stop' AND jsonb_typeof(input.data) = 'object'
+  GROUP BY i.scope, dropped.severity
+  UNION ALL
+  SELECT 'rejected', '', '', CASE WHEN event_index IS NULL THEN 'message' ELSE 'event' END, count(*)
+  FROM quarantined GROUP BY 4
+), counted AS (
+  INSERT INTO journal_counter AS c (counter, scope, severity, label, value)
+  SELECT counter, scope, severity, label, value FROM counter_deltas
+  WHERE value > 0
+  ORDER BY counter, scope, severity, label
+  ON CONFLICT (counter, scope, severity, label) DO UPDATE SET value = c.value + EXCLUDED.value
+  RETURNING 1
+), swarm_minutes AS (
+  -- one row per ring slot: the batch's latest minute of each slot (a slot holds one minute)
+  SELECT DISTINCT ON (swarm_id, slot) swarm_id, slot, minute, events, warnings, errors
+  FROM (
+    SELECT swarm_id, date_trunc('minute', ts) AS minute,
+      (floor(extract(epoch FROM date_trunc('minute', ts)) / 60)::bigint % 10)::smallint AS slot,
+      count(*) AS events, count(*) FILTER (WHERE severity = 'WARN') AS warnings,
+      count(*) FILTER (WHERE severity = 'ERROR') AS errors
+    FROM inserted
+    WHERE scope = 'SWARM' AND ts >= now() - interval '10 minutes' AND ts < now() + interval '1 minute'
+    GROUP BY swarm_id, date_trunc('minute', ts)
+  ) AS per_minute
+  ORDER BY swarm_id, slot, minute DESC
+), minutes_counted AS (
+  INSERT INTO journal_swarm_minute AS m (swarm_id, slot, minute, events, warnings, errors)
+  SELECT swarm_id, slot, minute, events, warnings, errors FROM swarm_minutes
+  ORDER BY swarm_id, slot
+  ON CONFLICT (swarm_id, slot) DO UPDATE SET
+    events = CASE WHEN EXCLUDED.minute > m.minute THEN EXCLUDED.events
+      WHEN EXCLUDED.minute = m.minute THEN m.events + EXCLUDED.events ELSE m.events END,
+    warnings = CASE WHEN EXCLUDED.minute > m.minute THEN EXCLUDED.warnings
+      WHEN EXCLUDED.minute = m.minute THEN m.warnings + EXCLUDED.warnings ELSE m.warnings END,
+    errors = CASE WHEN EXCLUDED.minute > m.minute THEN EXCLUDED.errors
+      WHEN EXCLUDED.minute = m.minute THEN m.errors + EXCLUDED.errors ELSE m.errors END,
+    minute = GREATEST(m.minute, EXCLUDED.minute)
   RETURNING 1
 )
 SELECT (SELECT count(*) FROM input)::int AS distinct_events,

@@ -1,0 +1,14 @@
+import { z } from 'zod';
+
+/** GET /health's body, 200 when ready and 503 when not (plain JSON, not a problem). */
+export const HealthResponse = z.object({
+  status: z.enum(['ok', 'unavailable']),
+  checks: z.object({
+    liveness: z.object({ status: z.literal('ok') }),
+    database: z.object({ status: z.enum(['ok', 'unavailable']), latencyMs: z.number().int() }),
+    migrations: z.object({
+      status: z.enum(['ok', 'pending', 'mismatch', 'unknown']),
+      pending: z.array(z.string()).describe('Versions of migration files the database has not applied.'),
+    }),
+  }),
+});

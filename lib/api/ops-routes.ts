@@ -1,0 +1,50 @@
+import { jsonResponse } from '../http/http-response.ts';
+import type { Route } from '../http/router.ts';
+import { checkHealth } from '../use-cases/check-health.ts';
+import { readMetrics } from '../use-cases/read-metrics.ts';
+import type { ApiDeps } from './api-deps.ts';
+import { bundledMigrations } from './health-migrations.ts';
+import { HealthResponse } from './health-response.ts';
+import { EXPOSITION_CONTENT_TYPE, formatExposition, MetricsResponse } from './metrics-exposition.ts';
+
+const NO_STORE = { 'cache-control': 'no-store' };
+
+/** Operations: Prometheus metrics of the journal, and health (liveness and readiness). */
+export const opsRoutes: Route<ApiDeps>[] = [
+  {
+    method: 'GET',
+    path: '/metrics',
+    doc: {
+      summary: 'Journal metrics in the Prometheus text format 0.0.4',
+      description:
+        'Read from counters maintained on ingest and from the catalog; docs/metrics.md lists them.',
+      tags: ['ops'],
+      responses: { 200: { description: EXPOSITION_CONTENT_TYPE, schema: MetricsResponse } },
+      access: 'read',
+    },
+    handle: async (_request, deps) => ({
+      statusCode: 200,
+      headers: { 'content-type': EXPOSITION_CONTENT_TYPE, ...NO_STORE },
+      body: formatExposition(await readMetrics(deps)),
+    }),
+  },
+  {
+    method: 'GET',
+    path: '/health',
+    doc: {
+      summary: 'Liveness and readiness',
+      description:
+        'Ready when the database answers through the Data API and has applied every migration the code ships.',
+      tags: ['ops'],
+      responses: {
+        200: { description: 'Ready.', schema: HealthResponse },
+        503: { description: 'Not ready; the body says which check failed.', schema: HealthResponse },
+      },
+      access: 'public',
+    },
+    handle: async (_request, deps) => {
+      const report = await checkHealth({ sql: deps.sql, migrations: bundledMigrations });
+      return jsonResponse(report.status === 'ok' ? 200 : 503, report, NO_STORE);
+    },
+  },
+];

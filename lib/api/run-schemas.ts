@@ -1,0 +1,174 @@
+import { z } from 'zod';
+import { normaliseTimestamp } from '../journal/event-timestamp.ts';
+import { unstorableTextReason } from '../journal/storable-text.ts';
+
+/**
+ * The zod schemas of the runs routes: what they parse and what the OpenAPI document shows.
+ * PocketHive's controllers are the reference (orchestrator JournalController / SwarmJournalController,
+ * journal-postgres PostgresJournalRunQueries and JournalMetadataNormalizer).
+ */
+
+/** Longest value accepted for a text filter or an id in the path. */
+const MAX_FILTER_CHARS = 256;
+/** Bounds of stored metadata: a run row must stay far below the Data API's 64 KB per row. */
+export const MAX_TEST_PLAN_CHARS = 512;
+export const MAX_DESCRIPTION_CHARS = 8192;
+
+const storable = (value: string) => unstorableTextReason(value) === null;
+const STORABLE = { message: 'must not contain U+0000 or a lone UTF-16 surrogate' };
+
+/** A text value: trimmed; blank means "not given" (as Spring reads an empty parameter). */
+const optionalText = (description: string) =>
+  z
+    .string()
+    .trim()
+    .max(MAX_FILTER_CHARS, `must be at most ${MAX_FILTER_CHARS} characters`)
+    .refine(storable, STORABLE)
+    .transform((value) => (value === '' ? undefined : value))
+    .optional()
+    .describe(description);
+
+/** Spring's boolean conversion: true/on/yes/1 and false/off/no/0 in any case; blank is absent. */
+const booleanParam = (description: string) =>
+  z
+    .string()
+    .trim()
+    .toLowerCase()
+    .refine((value) => ['', 'true', 'on', 'yes', '1', 'false', 'off', 'no', '0'].includes(value), {
+      message: 'must be true or false',
+    })
+    .transform((value) => ['true', 'on', 'yes', '1'].includes(value))
+    .optional()
+    .describe(description);
+
+/** An ISO-8601 instant with an offset (as PocketHive's @DateTimeFormat(iso = DATE_TIME)); blank is absent. */
+const instantParam = (description: string) =>
+  z
+    .string()
+    .trim()
+    .refine((value) => value === '' || normaliseTimestamp(value) !== null, {
+      message: 'must be an ISO-8601 date-time with an offset, e.g. 2025-01-01T12:00:00Z',
+    })
+    .transform((value) => {
+      const normalised = value === '' ? null : normaliseTimestamp(value);
+      return normalised === null ? undefined : new Date(normalised);
+    })
+    .optional()
+    .describe(description);
+
+/** PocketHive clamps the page size into 1..5000 rather than refusing it; only non-integers are refused. */
+const limitParam = z
+  .string()
+  .trim()
+  .regex(/^[+-]?\d{1,12}$/, 'must be an integer')
+  .transform((value) => Math.max(1, Math.min(5000, Number(value))))
+  .optional()
+  .transform((value) => value ?? 500)
+  .describe('How many runs at most: default 500, clamped into 1..5000 (as PocketHive does).');
+
+/** A repeatable parameter (?tag=a&tag=b); values are not split on commas, which a tag may hold. */
+const tagsParam = z
+  .union([z.string(), z.array(z.string())])
+  .transform((value) =>
+    (typeof value === 'string' ? [value] : value).map((tag) => tag.trim()).filter((tag) => tag !== ''),
+  )
+  .pipe(
+    z
+      .array(
+        z
+          .string()
+          .max(MAX_FILTER_CHARS, `must be at most ${MAX_FILTER_CHARS} characters`)
+          .refine(storable, STORABLE),
+      )
+      .max(32, 'must be given at most 32 times'),
+  )
+  .optional()
+  .transform((value) => value ?? [])
+  .describe('Only runs carrying this tag; repeat it for runs carrying all of them.');
+
+/** Query of both runs listings. */
+export const RunsQuery = z.object({
+  limit: limitParam,
+  pinned: booleanParam(
+    'true: only pinned runs, with their capture statistics, newest capture first (PocketHive).',
+  ),
+  afterTs: instantParam(
+    'Only runs with entries at or after this instant; pinned runs are listed regardless (PocketHive).',
+  ),
+  scenarioId: optionalText('Only runs of this scenario (exact).'),
+  testPlan: optionalText('Only runs of this test plan (exact).'),
+  tag: tagsParam,
+  q: optionalText(
+    'Case-insensitive substring of the run id, swarm id, scenario id, test plan, description or tags (the Hive UI search).',
+  ),
+});
+
+const pathId = (name: string) =>
+  z
+    .string()
+    .trim()
+    .min(1, 'must not be blank')
+    .max(MAX_FILTER_CHARS, `must be at most ${MAX_FILTER_CHARS} characters`)
+    .refine(storable, STORABLE)
+    .describe(name);
+
+export const SwarmRunsParams = z.object({ swarmId: pathId('The swarm id.') });
+
+export const RunMetaParams = z.object({ runId: pathId('The run id (trimmed, as PocketHive does).') });
+
+/** hive-journal's addition: the swarm, when a run id is shared by several swarms. */
+export const RunMetaQuery = z.object({
+  swarmId: optionalText('The swarm of the run, when its id is shared by several swarms.'),
+});
+
+const metaText = (max: number, description: string) =>
+  z
+    .string()
+    .refine(storable, STORABLE)
+    .refine((value) => value.trim().length <= max, `must be at most ${max} characters`)
+    .nullish()
+    .describe(description);
+
+/**
+ * PocketHive's SwarmRunMetadataUpdate. The three fields replace the stored ones together, as
+ * PocketHive does: a field omitted, null or blank is cleared. Unknown fields are ignored.
+ */
+export const RunMetaBody = z.object({
+  testPlan: metaText(MAX_TEST_PLAN_CHARS, 'Test plan label; omitted, null or blank clears it.'),
+  description: metaText(MAX_DESCRIPTION_CHARS, 'Free-text notes; omitted, null or blank clears them.'),
+  tags: z
+    .array(z.string().refine(storable, STORABLE).nullable())
+    .nullish()
+    .describe(
+      'Labels: trimmed, blank ones dropped, cut to 64 characters, de-duplicated, the first 32 kept; none clears them.',
+    ),
+  swarmId: z
+    .string()
+    .trim()
+    .max(MAX_FILTER_CHARS, `must be at most ${MAX_FILTER_CHARS} characters`)
+    .refine(storable, STORABLE)
+    .nullish()
+    .describe('hive-journal addition: the swarm of the run, when its id is shared by several swarms.'),
+});
+
+/** One run of the index (the response shape, for the OpenAPI document). */
+export const RunSummarySchema = z.object({
+  swarmId: z.string(),
+  runId: z.string(),
+  firstTs: z.string().nullable().describe('First entry (ISO-8601, UTC).'),
+  lastTs: z.string().nullable().describe('Last entry (ISO-8601, UTC).'),
+  entries: z.number().int(),
+  pinned: z.boolean().describe('A pinned capture of the run exists.'),
+  scenarioId: z.string().nullable(),
+  testPlan: z.string().nullable(),
+  tags: z.array(z.string()).nullable(),
+  description: z.string().nullable(),
+  warnCount: z.number().int().describe('hive-journal addition: WARN entries.'),
+  errorCount: z.number().int().describe('hive-journal addition: ERROR entries.'),
+  lifecycleState: z
+    .string()
+    .nullable()
+    .describe('hive-journal addition: the swarm state the latest lifecycle event implies.'),
+});
+
+export const RunsResponse = z.array(RunSummarySchema);

@@ -1,0 +1,104 @@
+/**
+ * One chunk of the runs index, read from the maintained run table (journal_run: metadata and
+ * statistics kept on ingest) and the pinned captures (journal_capture), never from journal_event.
+ *
+ * A pinned run is merged as PocketHive's JournalRunSummaries.merge does: the capture's statistics,
+ * unless the live run has a later last entry, in which case the capture's first entry (else the
+ * live one), the live last entry and the larger entry count; in the pinned-only list, the capture's
+ * statistics alone. Pinned runs are listed whatever `afterTs` says (PocketHive lists archives even
+ * when retention has cut the live timeline).
+ *
+ * Order (PocketHive's): newest last entry first; in the merged list runs without a last entry come
+ * first (its comparator is nullsLast(...).reversed()), in the pinned-only list last; ties: pinned
+ * first, then swarm id and run id.
+ *
+ * The ordered, limited list is cut into chunks of about :chunkBytes bytes of returned values (each
+ * chunk holds the rows that start within it), so that every Data API response stays under its
+ * 1 MiB limit whatever the descriptions and tags; the statement returns chunk :chunk (0-based) and
+ * how many chunks there are.
+ */
+export const LIST_RUNS_SQL = `
+WITH pinned AS (
+  SELECT swarm_id, run_id, first_ts, last_ts, entries
+  FROM journal_capture
+  WHERE scope = 'SWARM' AND pinned
+    AND (:swarmId::text IS NULL OR swarm_id = :swarmId::text)
+    AND (:runId::text IS NULL OR run_id = :runId::text)
+), live AS (
+  SELECT swarm_id, run_id, first_ts, last_ts, entries, warn_count, error_count, lifecycle_state,
+    scenario_id, test_plan, description, tags
+  FROM journal_run
+  WHERE (:swarmId::text IS NULL OR swarm_id = :swarmId::text)
+    AND (:runId::text IS NULL OR run_id = :runId::text)
+), joined AS (
+  SELECT COALESCE(l.swarm_id, p.swarm_id) AS swarm_id, COALESCE(l.run_id, p.run_id) AS run_id,
+    p.run_id IS NOT NULL AS pinned,
+    -- the live part PocketHive would list: a run with events (at or after afterTs when given)
+    COALESCE(l.entries > 0 AND (:afterTs::timestamptz IS NULL OR l.last_ts >= :afterTs::timestamptz), false)
+      AS has_live,
+    l.first_ts AS live_first_ts, l.last_ts AS live_last_ts, l.entries AS live_entries,
+    p.first_ts AS pinned_first_ts, p.last_ts AS pinned_last_ts, p.entries AS pinned_entries,
+    l.scenario_id, l.test_plan, l.description, l.tags,
+    COALESCE(l.warn_count, 0) AS warn_count, COALESCE(l.error_count, 0) AS error_count, l.lifecycle_state
+  FROM live l
+  FULL JOIN pinned p ON p.swarm_id = l.swarm_id AND p.run_id = l.run_id
+), merged AS (
+  SELECT swarm_id, run_id, pinned, scenario_id, test_plan, description, tags, warn_count, error_count,
+    lifecycle_state,
+    CASE WHEN NOT pinned THEN live_first_ts
+      WHEN use_live THEN COALESCE(pinned_first_ts, live_first_ts) ELSE pinned_first_ts END AS first_ts,
+    CASE WHEN NOT pinned OR use_live THEN live_last_ts ELSE pinned_last_ts END AS last_ts,
+    CASE WHEN NOT pinned THEN live_entries
+      WHEN use_live THEN GREATEST(pinned_entries, live_entries) ELSE pinned_entries END AS entries
+  FROM (
+    SELECT joined.*, NOT :pinnedOnly AND has_live
+      AND (pinned_last_ts IS NULL OR live_last_ts > pinned_last_ts) AS use_live
+    FROM joined
+    WHERE pinned OR (NOT :pinnedOnly AND (has_live OR :runId::text IS NOT NULL))
+  ) AS chosen
+), filtered AS (
+  SELECT merged.*,
+    CASE WHEN :pinnedOnly THEN last_ts IS NULL ELSE last_ts IS NOT NULL END AS nulls_rank,
+    octet_length(concat(swarm_id, run_id, scenario_id, test_plan, description, tags::text, lifecycle_state))
+      + 160 AS row_bytes
+  FROM merged
+  WHERE (:scenarioId::text IS NULL OR scenario_id = :scenarioId::text)
+    AND (:testPlan::text IS NULL OR test_plan = :testPlan::text)
+    AND (:tags::jsonb = '[]'::jsonb OR tags @> :tags::jsonb)
+    AND (:q::text IS NULL
+      OR strpos(lower(swarm_id), lower(:q::text)) > 0
+      OR strpos(lower(run_id), lower(:q::text)) > 0
+      OR strpos(lower(COALESCE(scenario_id, '')), lower(:q::text)) > 0
+      OR strpos(lower(COALESCE(test_plan, '')), lower(:q::text)) > 0
+      OR strpos(lower(COALESCE(description, '')), lower(:q::text)) > 0
+      OR strpos(lower(COALESCE((
+        SELECT string_agg(btrim(tag), ' ' ORDER BY position)
+        FROM jsonb_array_elements_text(tags) WITH ORDINALITY AS t(tag, position)
+        WHERE btrim(tag) <> ''), '')), lower(:q::text)) > 0)
+), limited AS (
+  SELECT * FROM filtered
+  ORDER BY nulls_rank, last_ts DESC, pinned DESC, swarm_id, run_id
+  LIMIT :limit
+), chunked AS (
+  SELECT numbered.*, floor((end_bytes - row_bytes) / :chunkBytes)::int AS chunk
+  FROM (
+    SELECT limited.*,
+      row_number() OVER w AS position,
+      sum(row_bytes) OVER w AS end_bytes
+    FROM limited
+    WINDOW w AS (ORDER BY nulls_rank, last_ts DESC, pinned DESC, swarm_id, run_id ROWS UNBOUNDED PRECEDING)
+  ) AS numbered
+)
+SELECT swarm_id, run_id, first_ts, last_ts, entries, pinned, scenario_id, test_plan, tags::text AS tags,
+  description, warn_count, error_count, lifecycle_state,
+  (SELECT max(chunk) + 1 FROM chunked) AS chunks
+FROM chunked
+WHERE chunk = :chunk
+ORDER BY position
+`;
+
+/** Whether the journal knows any run of a swarm (events, metadata or a pinned capture). */
+export const SWARM_KNOWN_SQL = `
+SELECT EXISTS (SELECT 1 FROM journal_run WHERE swarm_id = :swarmId::text)
+  OR EXISTS (SELECT 1 FROM journal_capture WHERE scope = 'SWARM' AND swarm_id = :swarmId::text) AS known
+`;

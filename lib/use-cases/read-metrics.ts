@@ -1,0 +1,341 @@
+import { json, timestamp } from '../db/sql-parameters.ts';
+import { dateFromSqlTimestamp } from '../db/sql-timestamp.ts';
+import { EVENT_KINDS } from '../journal/event-kinds.ts';
+import { JOURNAL_SCOPES, SEVERITIES } from '../journal/event-schema.ts';
+import type { Clock } from '../ports/clock.ts';
+import type { SqlExecutor } from '../ports/sql-client.ts';
+import { CAPTURES_SQL, COUNTERS_SQL, PARTITIONS_SQL, SWARMS_SQL } from './read-metrics.sql.ts';
+
+export type MetricType = 'counter' | 'gauge' | 'histogram';
+
+/** One sample: its full name (a histogram's carry _bucket, _sum, _count), labels and value. */
+export interface MetricSample {
+  readonly name: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly value: number;
+}
+
+export interface MetricFamily {
+  readonly name: string;
+  readonly type: MetricType;
+  readonly help: string;
+  readonly samples: readonly MetricSample[];
+}
+
+/** What a family is, before its samples: the names, types and HELP texts docs/metrics.md lists. */
+export interface MetricDefinition {
+  readonly name: string;
+  readonly type: MetricType;
+  readonly help: string;
+  /** The labels of its samples (a histogram's buckets add `le`). */
+  readonly labels: readonly string[];
+}
+
+/** Event kinds outside the catalogue that keep their own series; later ones count as "other". */
+export const EXTRA_KIND_SERIES = 16;
+/** Swarms that get per-swarm series (the most recently active ones). */
+export const SWARM_SERIES = 200;
+/** Per-swarm series cover swarms with events this recently. */
+export const ACTIVE_SWARM_WINDOW_MS = 24 * 60 * 60 * 1000;
+/** The rolling error window: five one-minute buckets of event time. */
+export const ERROR_WINDOW_SECONDS = 300;
+/** Upper bounds of the ingest lag histogram, as the ingest statement buckets it. */
+export const INGEST_LAG_BUCKETS = [
+  '0.1',
+  '0.25',
+  '0.5',
+  '1',
+  '2.5',
+  '5',
+  '10',
+  '30',
+  '60',
+  '300',
+  '900',
+  '3600',
+];
+export const CAPTURE_STATUSES = ['pending', 'archiving', 'complete', 'failed'] as const;
+const REJECTED_PARTS = ['message', 'event'] as const;
+
+const family = (
+  name: string,
+  type: MetricType,
+  help: string,
+  labels: readonly string[] = [],
+): MetricDefinition => ({ name, type, help, labels });
+
+/** Every family GET /metrics exposes, in order. */
+export const METRIC_DEFINITIONS = {
+  events: family(
+    'hive_journal_events_total',
+    'counter',
+    'Journal events stored, by journal scope, severity and kind (kinds beyond the catalogue and the first 16 others count as "other").',
+    ['scope', 'severity', 'kind'],
+  ),
+  rejected: family(
+    'hive_journal_rejected_total',
+    'counter',
+    'Queue messages (part="message") and envelope events (part="event") refused by validation and kept in journal_rejected.',
+    ['part'],
+  ),
+  backpressureEpisodes: family(
+    'hive_journal_backpressure_episodes_total',
+    'counter',
+    'Backpressure episodes producers reported (journal-backpressure-start events stored).',
+    ['scope'],
+  ),
+  backpressureDropped: family(
+    'hive_journal_backpressure_dropped_total',
+    'counter',
+    'Journal entries producers dropped under backpressure, as their journal-backpressure-stop events report.',
+    ['scope', 'severity'],
+  ),
+  ingestLag: family(
+    'hive_journal_ingest_lag_seconds',
+    'histogram',
+    "Time from an event's timestamp to its storage (ingested_at - ts) of each stored event.",
+  ),
+  activeSwarms: family(
+    'hive_journal_active_swarms',
+    'gauge',
+    'Swarms with events in the last 24 hours; per-swarm series cover the 200 most recent of them.',
+  ),
+  swarmLastEvent: family(
+    'hive_journal_swarm_last_event_timestamp_seconds',
+    'gauge',
+    'Unix time of the latest event of the swarm.',
+    ['swarm'],
+  ),
+  swarmErrorRate: family(
+    'hive_journal_swarm_errors_per_second',
+    'gauge',
+    'ERROR events per second of the swarm over the last 5 minutes of event time (five one-minute buckets, the current one included).',
+    ['swarm'],
+  ),
+  swarmErrorRatio: family(
+    'hive_journal_swarm_error_ratio',
+    'gauge',
+    "Share of the swarm's events in the last 5 minutes that are ERROR (0 to 1); absent without events.",
+    ['swarm'],
+  ),
+  partitions: family('hive_journal_partitions', 'gauge', 'Daily partitions of journal_event.'),
+  oldestPartition: family(
+    'hive_journal_oldest_partition_timestamp_seconds',
+    'gauge',
+    "Unix time of the start (00:00 UTC) of the oldest daily partition's day.",
+  ),
+  newestPartition: family(
+    'hive_journal_newest_partition_timestamp_seconds',
+    'gauge',
+    "Unix time of the start (00:00 UTC) of the newest daily partition's day.",
+  ),
+  defaultPartitionUsed: family(
+    'hive_journal_default_partition_used',
+    'gauge',
+    '1 when the DEFAULT partition holds events (of a day without its partition yet), else 0.',
+  ),
+  captures: family('hive_journal_captures', 'gauge', 'Pinned-run captures by archival status.', ['status']),
+  archiveRows: family(
+    'hive_journal_archive_rows',
+    'gauge',
+    'Events copied into journal_event_archive by captures (the sum of journal_capture.copied).',
+  ),
+} as const;
+
+interface CounterRow extends Record<string, unknown> {
+  counter: string;
+  scope: string;
+  severity: string;
+  label: string;
+  value: number | bigint;
+}
+
+interface SwarmRow extends Record<string, unknown> {
+  swarm_id: string;
+  last_ts: string;
+  active: number;
+  window_events: number | bigint;
+  window_errors: number | bigint;
+}
+
+interface PartitionsRow extends Record<string, unknown> {
+  partitions: number;
+  oldest_day: string | null;
+  newest_day: string | null;
+  default_used: boolean;
+}
+
+interface CaptureRow extends Record<string, unknown> {
+  status: string;
+  captures: number | bigint;
+  copied: number | bigint;
+}
+
+/**
+ * The journal's metrics, read from counters the ingest statement maintains, the run statistics, the
+ * captures and the catalog: a handful of small reads, never a scan of journal_event.
+ */
+export async function readMetrics(deps: {
+  readonly sql: SqlExecutor;
+  readonly clock: Clock;
+}): Promise<MetricFamily[]> {
+  const now = deps.clock.now();
+  const [counters, swarms, partitions, captures] = await Promise.all([
+    deps.sql.execute<CounterRow>(COUNTERS_SQL, {
+      knownKinds: json(EVENT_KINDS.map((entry) => entry.kind)),
+      extraKinds: EXTRA_KIND_SERIES,
+    }),
+    deps.sql.execute<SwarmRow>(SWARMS_SQL, {
+      since: timestamp(new Date(now.getTime() - ACTIVE_SWARM_WINDOW_MS)),
+      windowStart: timestamp(new Date(now.getTime() - ERROR_WINDOW_SECONDS * 1000)),
+      now: timestamp(now),
+      cap: SWARM_SERIES,
+    }),
+    deps.sql.execute<PartitionsRow>(PARTITIONS_SQL),
+    deps.sql.execute<CaptureRow>(CAPTURES_SQL),
+  ]);
+  return [
+    ...counterFamilies(counters.rows),
+    ...swarmFamilies(swarms.rows),
+    ...partitionFamilies(partitions.rows[0]),
+    ...captureFamilies(captures.rows),
+  ];
+}
+
+function counterFamilies(rows: readonly CounterRow[]): MetricFamily[] {
+  const of = (counter: string) => rows.filter((row) => row.counter === counter);
+  const counterValue = (counter: string, match: (row: CounterRow) => boolean) =>
+    Number(of(counter).find(match)?.value ?? 0);
+  const d = METRIC_DEFINITIONS;
+  const lagCounts = of('ingest_lag_bucket');
+  let cumulative = 0;
+  const buckets = [...INGEST_LAG_BUCKETS, '+Inf'].map((le) => {
+    cumulative += Number(lagCounts.find((row) => row.label === le)?.value ?? 0);
+    return { name: `${d.ingestLag.name}_bucket`, labels: { le }, value: cumulative };
+  });
+  return [
+    {
+      ...d.events,
+      samples: of('events').map((row) => ({
+        name: d.events.name,
+        labels: { scope: row.scope, severity: row.severity, kind: row.label },
+        value: Number(row.value),
+      })),
+    },
+    {
+      ...d.rejected,
+      samples: REJECTED_PARTS.map((part) => ({
+        name: d.rejected.name,
+        labels: { part },
+        value: counterValue('rejected', (row) => row.label === part),
+      })),
+    },
+    {
+      ...d.backpressureEpisodes,
+      samples: JOURNAL_SCOPES.map((scope) => ({
+        name: d.backpressureEpisodes.name,
+        labels: { scope },
+        value: counterValue('backpressure_episodes', (row) => row.scope === scope),
+      })),
+    },
+    {
+      ...d.backpressureDropped,
+      samples: JOURNAL_SCOPES.flatMap((scope) =>
+        SEVERITIES.map((severity) => ({
+          name: d.backpressureDropped.name,
+          labels: { scope, severity },
+          value: counterValue(
+            'backpressure_dropped',
+            (row) => row.scope === scope && row.severity === severity,
+          ),
+        })),
+      ),
+    },
+    {
+      ...d.ingestLag,
+      samples: [
+        ...buckets,
+        {
+          name: `${d.ingestLag.name}_sum`,
+          labels: {},
+          value: counterValue('ingest_lag_ms_sum', () => true) / 1000,
+        },
+        { name: `${d.ingestLag.name}_count`, labels: {}, value: cumulative },
+      ],
+    },
+  ];
+}
+
+function swarmFamilies(rows: readonly SwarmRow[]): MetricFamily[] {
+  const d = METRIC_DEFINITIONS;
+  const sample = (name: string, row: SwarmRow, value: number) => ({
+    name,
+    labels: { swarm: row.swarm_id },
+    value,
+  });
+  return [
+    {
+      ...d.activeSwarms,
+      samples: [{ name: d.activeSwarms.name, labels: {}, value: Number(rows[0]?.active ?? 0) }],
+    },
+    {
+      ...d.swarmLastEvent,
+      samples: rows.map((row) =>
+        sample(d.swarmLastEvent.name, row, dateFromSqlTimestamp(row.last_ts).getTime() / 1000),
+      ),
+    },
+    {
+      ...d.swarmErrorRate,
+      samples: rows.map((row) =>
+        sample(d.swarmErrorRate.name, row, Number(row.window_errors) / ERROR_WINDOW_SECONDS),
+      ),
+    },
+    {
+      ...d.swarmErrorRatio,
+      samples: rows
+        .filter((row) => Number(row.window_events) > 0)
+        .map((row) =>
+          sample(d.swarmErrorRatio.name, row, Number(row.window_errors) / Number(row.window_events)),
+        ),
+    },
+  ];
+}
+
+function partitionFamilies(row: PartitionsRow | undefined): MetricFamily[] {
+  const d = METRIC_DEFINITIONS;
+  const daySample = (name: string, day: string | null | undefined) =>
+    day ? [{ name, labels: {}, value: Date.parse(`${day}T00:00:00Z`) / 1000 }] : [];
+  return [
+    { ...d.partitions, samples: [{ name: d.partitions.name, labels: {}, value: row?.partitions ?? 0 }] },
+    { ...d.oldestPartition, samples: daySample(d.oldestPartition.name, row?.oldest_day) },
+    { ...d.newestPartition, samples: daySample(d.newestPartition.name, row?.newest_day) },
+    {
+      ...d.defaultPartitionUsed,
+      samples: [{ name: d.defaultPartitionUsed.name, labels: {}, value: row?.default_used ? 1 : 0 }],
+    },
+  ];
+}
+
+function captureFamilies(rows: readonly CaptureRow[]): MetricFamily[] {
+  const d = METRIC_DEFINITIONS;
+  return [
+    {
+      ...d.captures,
+      samples: CAPTURE_STATUSES.map((status) => ({
+        name: d.captures.name,
+        labels: { status },
+        value: Number(rows.find((row) => row.status === status)?.captures ?? 0),
+      })),
+    },
+    {
+      ...d.archiveRows,
+      samples: [
+        {
+          name: d.archiveRows.name,
+          labels: {},
+          value: rows.reduce((sum, row) => sum + Number(row.copied), 0),
+        },
+      ],
+    },
+  ];
+}

@@ -1,0 +1,310 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import type { ApiDeps } from '../../lib/api/api-deps.ts';
+import { opsRoutes } from '../../lib/api/ops-routes.ts';
+import {
+  backpressureStartEvent,
+  backpressureStopEvent,
+  HIVE_JOURNAL_WRITER,
+} from '../../lib/client/backpressure-events.ts';
+import { apiHandler } from '../../lib/http/api-handler.ts';
+import { systemClock } from '../../lib/ports/clock.ts';
+import { ingestMessages, type QueueMessage } from '../../lib/use-cases/ingest-messages.ts';
+import { METRIC_DEFINITIONS } from '../../lib/use-cases/read-metrics.ts';
+import { apiGatewayEvent } from '../support/api-gateway-event.ts';
+import { envelope, journalEntry } from '../support/journal-event-factory.ts';
+import { insertCapture } from '../support/journal-run-factory.ts';
+import { type ParsedFamily, parsePrometheusText, sampleValue } from '../support/prometheus-text.ts';
+import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
+
+const message = (body: string): QueueMessage => ({ messageId: randomUUID(), body });
+const secondsAgo = (seconds: number) => new Date(Date.now() - seconds * 1000).toISOString();
+
+async function scrape(db: TestDatabase) {
+  const deps: ApiDeps = { sql: db.sql, clock: systemClock };
+  const response = await apiHandler(opsRoutes, deps, { cors: { allowedOrigins: [] } })(
+    apiGatewayEvent({ path: '/metrics' }),
+  );
+  return { response, families: parsePrometheusText(response.body) };
+}
+
+async function ingest(db: TestDatabase, bodies: readonly string[]) {
+  const report = await ingestMessages({ sql: db.sql, clock: systemClock }, bodies.map(message));
+  expect([...report.outcomes.values()].map((outcome) => outcome.status)).not.toContain('failed');
+  return report;
+}
+
+describe('GET /metrics after ingest', () => {
+  let db: TestDatabase;
+  let families: Map<string, ParsedFamily>;
+  let contentType: unknown;
+  const value = (family: string, labels: Record<string, string> = {}, sample?: string) =>
+    sampleValue(families, family, labels, sample);
+
+  // What is ingested, by lag: events stamped now, 90 s ago and two hours ago.
+  const recent = [
+    journalEntry({ swarmId: 'delta', runId: 'd1', scope: 'HIVE', kind: 'command', type: 'swarm-create' }),
+    ...Array.from({ length: 18 }, (_, i) =>
+      journalEntry({ swarmId: 'delta', runId: 'd1', kind: `zz-${String(i).padStart(2, '0')}` }),
+    ),
+  ];
+  const backpressure = [
+    backpressureStartEvent(HIVE_JOURNAL_WRITER, { eventUid: randomUUID(), timestamp: secondsAgo(0) }),
+    backpressureStopEvent(
+      HIVE_JOURNAL_WRITER,
+      { eventUid: randomUUID(), timestamp: secondsAgo(0) },
+      { DEBUG: 1, INFO: 40, WARN: 2, ERROR: 0 },
+    ),
+    // PocketHive's own stop event (droppedInfo only), and ones whose counts are not numbers to trust
+    journalEntry({
+      swarmId: 'gamma',
+      runId: 'g1',
+      severity: 'WARN',
+      kind: 'infra',
+      type: 'journal-backpressure-stop',
+      data: { droppedInfo: 7 },
+    }),
+    journalEntry({
+      swarmId: 'gamma',
+      runId: 'g1',
+      severity: 'WARN',
+      kind: 'infra',
+      type: 'journal-backpressure-stop',
+      data: { droppedInfo: 'lots', droppedWarn: -5 },
+    }),
+  ];
+  const ninetySecondsOld = [
+    ...Array.from({ length: 3 }, () => journalEntry({ swarmId: 'alpha', timestamp: secondsAgo(90) })),
+    ...Array.from({ length: 2 }, () =>
+      journalEntry({
+        swarmId: 'alpha',
+        timestamp: secondsAgo(90),
+        severity: 'ERROR',
+        kind: 'event',
+        type: 'alert',
+      }),
+    ),
+    journalEntry({
+      swarmId: 'alpha',
+      timestamp: secondsAgo(90),
+      severity: 'WARN',
+      kind: 'local',
+      type: 'worker-error',
+    }),
+  ];
+  const twoHoursOld = [journalEntry({ swarmId: 'beta', timestamp: secondsAgo(7200) })];
+  const stored = recent.length + backpressure.length + ninetySecondsOld.length + twoHoursOld.length;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    await ingest(db, [
+      envelope(recent),
+      envelope(backpressure),
+      envelope(ninetySecondsOld),
+      envelope(twoHoursOld),
+      'this is not JSON',
+      envelope([journalEntry({ swarmId: 'alpha' }), { ...journalEntry(), severity: 'LOUD' }]),
+    ]);
+    const scraped = await scrape(db);
+    families = scraped.families;
+    contentType = scraped.response.headers?.['content-type'];
+  });
+  afterAll(async () => {
+    await db.drop();
+  });
+
+  test('answers the Prometheus text format 0.0.4', () => {
+    expect(contentType).toBe('text/plain; version=0.0.4; charset=utf-8');
+    expect([...families.keys()].every((name) => name.startsWith('hive_journal_'))).toBe(true);
+  });
+
+  test('exposes every documented family, each sample with exactly its documented labels', () => {
+    const definitions = Object.values(METRIC_DEFINITIONS);
+
+    expect([...families.keys()]).toEqual(definitions.map((definition) => definition.name));
+    for (const definition of definitions) {
+      const family = families.get(definition.name);
+      expect(family?.type).toBe(definition.type);
+      expect(family?.help).toBe(definition.help);
+      for (const sample of family?.samples ?? []) {
+        const expected = sample.name.endsWith('_bucket') ? [...definition.labels, 'le'] : definition.labels;
+        expect(Object.keys(sample.labels).sort()).toEqual([...expected].sort());
+      }
+    }
+  });
+
+  test('counts stored events by scope, severity and kind', () => {
+    expect(value('hive_journal_events_total', { scope: 'SWARM', severity: 'INFO', kind: 'signal' })).toBe(5);
+    expect(value('hive_journal_events_total', { scope: 'SWARM', severity: 'ERROR', kind: 'event' })).toBe(2);
+    expect(value('hive_journal_events_total', { scope: 'SWARM', severity: 'WARN', kind: 'local' })).toBe(1);
+    expect(value('hive_journal_events_total', { scope: 'HIVE', severity: 'INFO', kind: 'command' })).toBe(1);
+    expect(value('hive_journal_events_total', { scope: 'HIVE', severity: 'WARN', kind: 'infra' })).toBe(2);
+    const total = families
+      .get('hive_journal_events_total')
+      ?.samples.reduce((sum, sample) => sum + sample.value, 0);
+    expect(total).toBe(stored + 1);
+  });
+
+  test('names the first 16 unknown kinds and counts the rest as "other"', () => {
+    expect(value('hive_journal_events_total', { scope: 'SWARM', severity: 'INFO', kind: 'zz-00' })).toBe(1);
+    expect(value('hive_journal_events_total', { scope: 'SWARM', severity: 'INFO', kind: 'zz-15' })).toBe(1);
+    expect(value('hive_journal_events_total', { scope: 'SWARM', severity: 'INFO', kind: 'other' })).toBe(2);
+    const kinds = families.get('hive_journal_events_total')?.samples.map((sample) => sample.labels.kind);
+    expect(kinds).not.toContain('zz-16');
+  });
+
+  test('counts rejected messages and envelope events', () => {
+    expect(value('hive_journal_rejected_total', { part: 'message' })).toBe(1);
+    expect(value('hive_journal_rejected_total', { part: 'event' })).toBe(1);
+  });
+
+  test('counts backpressure episodes and the entries producers dropped', () => {
+    expect(value('hive_journal_backpressure_episodes_total', { scope: 'HIVE' })).toBe(1);
+    expect(value('hive_journal_backpressure_episodes_total', { scope: 'SWARM' })).toBe(0);
+    expect(value('hive_journal_backpressure_dropped_total', { scope: 'HIVE', severity: 'INFO' })).toBe(40);
+    expect(value('hive_journal_backpressure_dropped_total', { scope: 'HIVE', severity: 'DEBUG' })).toBe(1);
+    expect(value('hive_journal_backpressure_dropped_total', { scope: 'HIVE', severity: 'WARN' })).toBe(2);
+    expect(value('hive_journal_backpressure_dropped_total', { scope: 'SWARM', severity: 'INFO' })).toBe(7);
+    expect(value('hive_journal_backpressure_dropped_total', { scope: 'SWARM', severity: 'WARN' })).toBe(0);
+  });
+
+  test('buckets the ingest lag of every stored event', () => {
+    const bucket = (le: string) =>
+      value('hive_journal_ingest_lag_seconds', { le }, 'hive_journal_ingest_lag_seconds_bucket');
+    const fresh = recent.length + backpressure.length + 1;
+
+    expect(bucket('60')).toBe(fresh);
+    expect(bucket('300')).toBe(fresh + ninetySecondsOld.length);
+    expect(bucket('3600')).toBe(fresh + ninetySecondsOld.length);
+    expect(bucket('+Inf')).toBe(stored + 1);
+    expect(value('hive_journal_ingest_lag_seconds', {}, 'hive_journal_ingest_lag_seconds_count')).toBe(
+      stored + 1,
+    );
+    const sum = value('hive_journal_ingest_lag_seconds', {}, 'hive_journal_ingest_lag_seconds_sum');
+    expect(sum).toBeGreaterThanOrEqual(ninetySecondsOld.length * 90 + 7200);
+    expect(sum).toBeLessThan(ninetySecondsOld.length * 90 + 7200 + (stored + 1) * 60);
+  });
+
+  test('gives each recently active swarm its last event time and rolling error rate', async () => {
+    const { rows } = await db.pg.query<{ swarm_id: string; last: number }>(
+      'SELECT swarm_id, extract(epoch FROM max(last_ts))::float8 AS last FROM journal_run GROUP BY swarm_id',
+    );
+    const last = Object.fromEntries(rows.map((row) => [row.swarm_id, row.last]));
+
+    expect(value('hive_journal_active_swarms')).toBe(4);
+    expect(value('hive_journal_swarm_last_event_timestamp_seconds', { swarm: 'alpha' })).toBeCloseTo(
+      last.alpha ?? 0,
+      3,
+    );
+    expect(value('hive_journal_swarm_last_event_timestamp_seconds', { swarm: 'beta' })).toBeCloseTo(
+      last.beta ?? 0,
+      3,
+    );
+    expect(value('hive_journal_swarm_errors_per_second', { swarm: 'alpha' })).toBeCloseTo(2 / 300, 9);
+    expect(value('hive_journal_swarm_error_ratio', { swarm: 'alpha' })).toBeCloseTo(2 / 7, 9);
+    expect(value('hive_journal_swarm_errors_per_second', { swarm: 'beta' })).toBe(0);
+    expect(() => value('hive_journal_swarm_error_ratio', { swarm: 'beta' })).toThrow(/no series/);
+  });
+});
+
+describe('GET /metrics', () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await db.drop();
+  });
+  beforeEach(async () => {
+    await db.pg.query(
+      'TRUNCATE journal_event, journal_run, journal_capture, journal_rejected, journal_counter, journal_swarm_minute CASCADE',
+    );
+  });
+
+  test('an empty journal exposes every family, with zeros where its series are fixed', async () => {
+    const { families } = await scrape(db);
+
+    expect(sampleValue(families, 'hive_journal_rejected_total', { part: 'message' })).toBe(0);
+    expect(sampleValue(families, 'hive_journal_captures', { status: 'failed' })).toBe(0);
+    expect(sampleValue(families, 'hive_journal_active_swarms')).toBe(0);
+    expect(
+      sampleValue(
+        families,
+        'hive_journal_ingest_lag_seconds',
+        { le: '+Inf' },
+        'hive_journal_ingest_lag_seconds_bucket',
+      ),
+    ).toBe(0);
+    expect(families.get('hive_journal_events_total')?.samples).toEqual([]);
+  });
+
+  test('a redelivered message is counted once', async () => {
+    const body = envelope([journalEntry(), journalEntry()]);
+    await ingestMessages({ sql: db.sql, clock: systemClock }, [{ messageId: 'm-1', body }]);
+    await ingestMessages({ sql: db.sql, clock: systemClock }, [{ messageId: 'm-1', body }]);
+    await ingestMessages({ sql: db.sql, clock: systemClock }, [{ messageId: 'm-2', body: 'not JSON' }]);
+    await ingestMessages({ sql: db.sql, clock: systemClock }, [{ messageId: 'm-2', body: 'not JSON' }]);
+
+    const { families } = await scrape(db);
+
+    expect(
+      sampleValue(families, 'hive_journal_events_total', {
+        scope: 'SWARM',
+        severity: 'INFO',
+        kind: 'signal',
+      }),
+    ).toBe(2);
+    expect(sampleValue(families, 'hive_journal_rejected_total', { part: 'message' })).toBe(1);
+  });
+
+  test('escapes quotes and backslashes in label values', async () => {
+    const kind = 'we"ird\\kind';
+    const swarm = 'sw"arm\\x';
+    await ingest(db, [JSON.stringify(journalEntry({ swarmId: swarm, kind }))]);
+
+    const { response, families } = await scrape(db);
+
+    expect(response.body).toContain('kind="we\\"ird\\\\kind"');
+    expect(
+      sampleValue(families, 'hive_journal_events_total', { scope: 'SWARM', severity: 'INFO', kind }),
+    ).toBe(1);
+    expect(sampleValue(families, 'hive_journal_swarm_errors_per_second', { swarm })).toBe(0);
+  });
+
+  test('reports daily partitions, the oldest and newest day, and whether DEFAULT holds events', async () => {
+    await db.pg.query("SELECT journal_ensure_partition('2031-01-10')");
+    const { rows } = await db.pg.query<{ n: number; oldest: string }>(
+      `SELECT count(*)::int AS n, min(substr(relname, 16)) AS oldest FROM pg_class
+       WHERE relkind = 'r' AND relname ~ '^journal_event_p[0-9]{8}$'`,
+    );
+    const oldest = rows[0]?.oldest ?? '';
+    const before = await scrape(db);
+    await ingest(db, [JSON.stringify(journalEntry({ timestamp: '2040-06-01T00:00:00Z' }))]);
+    const after = await scrape(db);
+
+    expect(sampleValue(before.families, 'hive_journal_partitions')).toBe(rows[0]?.n);
+    expect(sampleValue(before.families, 'hive_journal_oldest_partition_timestamp_seconds')).toBe(
+      Date.UTC(Number(oldest.slice(0, 4)), Number(oldest.slice(4, 6)) - 1, Number(oldest.slice(6))) / 1000,
+    );
+    expect(sampleValue(before.families, 'hive_journal_newest_partition_timestamp_seconds')).toBe(
+      Date.UTC(2031, 0, 10) / 1000,
+    );
+    expect(sampleValue(before.families, 'hive_journal_default_partition_used')).toBe(0);
+    expect(sampleValue(after.families, 'hive_journal_default_partition_used')).toBe(1);
+  });
+
+  test('counts captures by status and the events their archival copied', async () => {
+    await insertCapture(db, { swarmId: 's', runId: 'r1', status: 'complete', copied: 120 });
+    await insertCapture(db, { swarmId: 's', runId: 'r2', status: 'complete', copied: 30 });
+    await insertCapture(db, { swarmId: 's', runId: 'r3', status: 'archiving', copied: 5 });
+    await insertCapture(db, { swarmId: 's', runId: 'r4', status: 'failed' });
+
+    const { families } = await scrape(db);
+
+    expect(sampleValue(families, 'hive_journal_captures', { status: 'complete' })).toBe(2);
+    expect(sampleValue(families, 'hive_journal_captures', { status: 'archiving' })).toBe(1);
+    expect(sampleValue(families, 'hive_journal_captures', { status: 'failed' })).toBe(1);
+    expect(sampleValue(families, 'hive_journal_captures', { status: 'pending' })).toBe(0);
+    expect(sampleValue(families, 'hive_journal_archive_rows')).toBe(155);
+  });
+});
