@@ -38,6 +38,8 @@ export async function createTestDatabase(options: { empty?: boolean } = {}): Pro
   await withAdmin(serverUrl, (admin) => admin.query(`CREATE DATABASE ${name}${template}`));
   const dataApi = localDataApiClient();
   const pool = new pg.Pool({ connectionString: `${serverUrl}/${name}`, max: 4 });
+  // Dropping the database WITH (FORCE) ends idle connections; that is expected, not a test failure.
+  pool.on('error', () => {});
   return {
     name,
     sql: new DataApiSqlClient(dataApi, {
