@@ -1,6 +1,7 @@
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { SqsHandler } from './event-source/invoke-handler.ts';
 import { SqsEventSource } from './event-source/sqs-event-source.ts';
+import { type FunctionEnv, loadFunction } from './load-function.ts';
 
 /** The ingest queue and its dead-letter queue, as the CDK stack creates them. */
 export interface IngestQueues {
@@ -58,29 +59,9 @@ async function queueArnOf(sqs: SQSClient, queueUrl: string): Promise<string> {
   return Attributes?.QueueArn as string;
 }
 
-/** The environment the ingest Lambda gets in AWS, pointed at local endpoints. */
-export interface IngestFunctionEnv {
-  readonly JOURNAL_CLUSTER_ARN: string;
-  readonly JOURNAL_SECRET_ARN: string;
-  readonly JOURNAL_DATABASE: string;
-  /** The SDK's own endpoint override variable: the handler code is unchanged. */
-  readonly AWS_ENDPOINT_URL_RDS_DATA: string;
-}
-
-/**
- * Loads the real ingest handler (functions/ingest.ts) the way Lambda does: its environment set
- * first, then the module imported, so its cold-start configuration parsing runs as in AWS.
- */
-export async function loadIngestHandler(env: IngestFunctionEnv): Promise<SqsHandler> {
-  Object.assign(process.env, {
-    AWS_REGION: process.env.AWS_REGION ?? 'us-east-1',
-    AWS_ACCESS_KEY_ID: process.env.AWS_ACCESS_KEY_ID ?? 'local',
-    AWS_SECRET_ACCESS_KEY: process.env.AWS_SECRET_ACCESS_KEY ?? 'local',
-    POWERTOOLS_SERVICE_NAME: process.env.POWERTOOLS_SERVICE_NAME ?? 'hive-journal-ingest',
-    ...env,
-  });
-  const module = (await import('../functions/ingest.ts')) as { handler: SqsHandler };
-  return module.handler;
+/** Loads the real ingest handler (functions/ingest.ts) with its AWS environment pointed at local endpoints. */
+export function loadIngestHandler(env: FunctionEnv): Promise<SqsHandler> {
+  return loadFunction<SqsHandler>('ingest', env);
 }
 
 export interface IngestEventSourceSettings {

@@ -1,3 +1,4 @@
+import type { Migration } from '../migrations/migration.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { SqlClient } from '../ports/sql-client.ts';
 
@@ -5,4 +6,9 @@ import type { SqlClient } from '../ports/sql-client.ts';
 export interface ApiDeps {
   readonly sql: SqlClient;
   readonly clock: Clock;
+  /**
+   * The migrations this code expects (readiness compares them with the database). In AWS they are
+   * bundled next to the function (JOURNAL_MIGRATIONS_DIR); the repository's folder when absent.
+   */
+  readonly migrations?: () => Promise<Migration[]>;
 }

@@ -43,7 +43,7 @@ export const opsRoutes: Route<ApiDeps>[] = [
       access: 'public',
     },
     handle: async (_request, deps) => {
-      const report = await checkHealth({ sql: deps.sql, migrations: bundledMigrations });
+      const report = await checkHealth({ sql: deps.sql, migrations: deps.migrations ?? bundledMigrations });
       return jsonResponse(report.status === 'ok' ? 200 : 503, report, NO_STORE);
     },
   },
