@@ -1,0 +1,55 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import { RDSDataClient } from '@aws-sdk/client-rds-data';
+import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
+import { MaintenanceEnv } from '../lib/config/maintenance-config.ts';
+import { parseEnv } from '../lib/config/parse-env.ts';
+import { DataApiSqlClient } from '../lib/db/data-api-sql-client.ts';
+import { timeBudget } from '../lib/maintenance/time-budget.ts';
+import { logger, metrics, tracer } from '../lib/observability/powertools.ts';
+import { systemClock } from '../lib/ports/clock.ts';
+import { type MaintenanceReport, runMaintenance } from '../lib/use-cases/run-maintenance.ts';
+
+// EventBridge Scheduler -> partition upkeep, capture archival and retention through the Data API.
+const config = parseEnv(MaintenanceEnv, process.env);
+const sql = new DataApiSqlClient(tracer.captureAWSv3Client(new RDSDataClient({})), {
+  resourceArn: config.JOURNAL_CLUSTER_ARN,
+  secretArn: config.JOURNAL_SECRET_ARN,
+  database: config.JOURNAL_DATABASE,
+});
+
+// No statement may start that could outlive the invocation: a Data API statement may take 45 s.
+const RESERVE_MS = 50_000;
+
+async function maintain(_event: unknown, context: Context): Promise<MaintenanceReport> {
+  const report = await runMaintenance({
+    sql,
+    clock: systemClock,
+    budget: timeBudget(() => context.getRemainingTimeInMillis(), RESERVE_MS),
+    settings: config.settings,
+  });
+  if (report.status === 'skipped') {
+    logger.info('Maintenance skipped: another run holds the lease', { report });
+    return report;
+  }
+  metrics.addMetric('PartitionsCreated', 'Count', report.partitions.created.length);
+  metrics.addMetric('PartitionsDropped', 'Count', report.dropped.length);
+  metrics.addMetric('PartitionDropsDeferred', 'Count', report.dropsDeferred.length);
+  metrics.addMetric(
+    'EventsArchived',
+    'Count',
+    report.captures.reduce((sum, capture) => sum + capture.inserted, 0),
+  );
+  // Watched by the CapturesStuckArchiving alarm (infra/journal-observability.ts).
+  metrics.addMetric('CapturesStuckArchiving', 'Count', report.capturesStuck);
+  if (report.status === 'partial') logger.warn('Maintenance left work for the next run', { report });
+  else logger.info('Maintenance completed', { report });
+  return report;
+}
+
+export const handler = middy(maintain)
+  .use(captureLambdaHandler(tracer))
+  .use(logMetrics(metrics, { captureColdStartMetric: true }))
+  .use(injectLambdaContext(logger));
