@@ -6,7 +6,11 @@ import { applyMigrations } from '../lib/migrations/apply-migrations.ts';
 import { readMigrationFiles } from '../lib/migrations/read-migration-files.ts';
 import { startLocalDataApi } from './data-api/start-local-data-api.ts';
 import { startEmbeddedPostgres } from './embedded-postgres.ts';
+import { type ApiGatewayHandler, startLocalApiGateway } from './http/api-gateway-server.ts';
 import { createIngestQueues, ingestEventSource, loadIngestHandler } from './ingest-pipeline.ts';
+import { type InvocableFunction, startLocalLambda } from './lambda/invoke-server.ts';
+import { type FunctionEnv, loadFunction } from './load-function.ts';
+import { startMaintenanceTimer } from './maintenance-timer.ts';
 import { createLocalSqsClient } from './sqs/local-sqs-client.ts';
 import { startLocalSqs } from './sqs/start-local-sqs.ts';
 
@@ -20,11 +24,18 @@ export interface LocalStackOptions {
   readonly postgresPort?: number;
   readonly dataApiPort?: number;
   readonly sqsPort?: number;
+  /** The HTTP API's port (3000 by default; 0 picks a free one). */
+  readonly apiPort?: number;
+  /** How often maintenance runs (every minute by default, as a schedule would). */
+  readonly maintenanceIntervalMs?: number;
   readonly log: (line: string) => void;
 }
 
 /** Where each part listens; also written to <stateDir>/local.json for scripts and tools. */
 export interface LocalStackEndpoints {
+  readonly apiUrl: string;
+  /** Lambda Invoke endpoint: `aws lambda invoke --endpoint-url <it> --function-name maintenance`. */
+  readonly lambdaEndpoint: string;
   readonly sqsEndpoint: string;
   readonly queueUrl: string;
   readonly dlqUrl: string;
@@ -92,12 +103,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
     const sqs = createLocalSqsClient(localSqs);
     stops.push(async () => sqs.destroy());
     const queues = await createIngestQueues(sqs, INGEST_QUEUE);
-    const handler = await loadIngestHandler({
+    const functionEnv: FunctionEnv = {
       JOURNAL_CLUSTER_ARN: dataApi.resourceArn,
       JOURNAL_SECRET_ARN: dataApi.secretArn,
       JOURNAL_DATABASE: LOCAL_DATABASE,
       AWS_ENDPOINT_URL_RDS_DATA: dataApi.endpoint,
-    });
+      JOURNAL_CORS_ALLOWED_ORIGINS: process.env.JOURNAL_CORS_ALLOWED_ORIGINS ?? '*',
+    };
+    const handler = await loadIngestHandler(functionEnv);
     const ingest = ingestEventSource(sqs, queues.queueUrl, handler, INGEST_EVENT_SOURCE, (failure) =>
       options.log(`ingest ${failure.stage} failed: ${String(failure.error)}`),
     );
@@ -105,7 +118,35 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
     // Stopped first: waits for in-flight batches, so nothing committed is left unacknowledged.
     stops.push(() => ingest.stop());
 
+    // API Gateway's routes: GET to the read function, POST/DELETE to the write function (as in CDK).
+    const apiRead = await loadFunction<ApiGatewayHandler>('api-read', functionEnv);
+    const apiWrite = await loadFunction<ApiGatewayHandler>('api-write', functionEnv);
+    const api = await startLocalApiGateway({
+      port: options.apiPort ?? 3000,
+      routing: (method) =>
+        method === 'GET' || method === 'HEAD' || method === 'OPTIONS'
+          ? { handler: apiRead, functionName: 'hive-journal-api-read' }
+          : { handler: apiWrite, functionName: 'hive-journal-api-write' },
+      onError: (error) => options.log(`api handler failed: ${String(error)}`),
+    });
+    stops.push(() => api.close());
+
+    // EventBridge Scheduler's part: maintenance every minute (and once now); also invocable on demand.
+    const maintenance: InvocableFunction = {
+      handler: await loadFunction<InvocableFunction['handler']>('maintenance', functionEnv),
+      timeoutSeconds: 300,
+    };
+    const timer = startMaintenanceTimer(maintenance, {
+      intervalMs: options.maintenanceIntervalMs ?? 60_000,
+      log: options.log,
+    });
+    stops.push(() => timer.stop());
+    const lambda = await startLocalLambda({ functions: { maintenance } });
+    stops.push(() => lambda.close());
+
     const endpoints: LocalStackEndpoints = {
+      apiUrl: api.url,
+      lambdaEndpoint: lambda.endpoint,
       sqsEndpoint: localSqs.endpoint,
       queueUrl: queues.queueUrl,
       dlqUrl: queues.dlqUrl,

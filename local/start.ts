@@ -6,18 +6,29 @@ import { startLocalStack } from './local-stack.ts';
 const { values } = parseArgs({
   options: {
     fresh: { type: 'boolean', default: false },
+    port: { type: 'string', default: '3000' },
     'state-dir': { type: 'string', default: fileURLToPath(new URL('../.hive-journal/', import.meta.url)) },
   },
 });
 
+// Locally, CloudWatch EMF lines on stdout help nobody and routine INFO logs drown the summary;
+// both can be turned back on with the usual Powertools variables.
+process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
+process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
+
 const stack = await startLocalStack({
   stateDir: values['state-dir'],
   fresh: values.fresh,
+  apiPort: Number(values.port),
   log: (line) => console.log(`[hive-journal] ${line}`),
 });
 const { endpoints } = stack;
 console.log(`
 hive-journal is running locally
+  HTTP API       ${endpoints.apiUrl}
+                 try: curl ${endpoints.apiUrl}/health
+                      curl '${endpoints.apiUrl}/api/journal/hive/page?limit=20'
+  Lambda invoke  ${endpoints.lambdaEndpoint}  (function: maintenance, also runs every minute)
   SQS            ${endpoints.sqsEndpoint}
                  ingest queue ${endpoints.queueUrl}
                  dead letters ${endpoints.dlqUrl}
