@@ -114,10 +114,21 @@ export const EVENT_KINDS: readonly EventKind[] = [
   {
     kind: 'infra',
     scopes: ['SWARM', 'HIVE'],
-    summary: "The journal writer's own backpressure: INFO entries dropped, and when it stopped.",
-    types: ['journal-backpressure-start', 'journal-backpressure-stop'],
+    summary:
+      "The journal's own infrastructure: the writer's backpressure (INFO dropped, and when it stopped) and, at hive scope, hive-journal's maintenance (partitions created, drained, dropped with their row count, drops deferred for unarchived pins, captures archived or failed).",
+    types: [
+      'journal-backpressure-start',
+      'journal-backpressure-stop',
+      'journal-partition-created',
+      'journal-partition-drained',
+      'journal-partition-dropped',
+      'journal-partition-drop-deferred',
+      'journal-capture-archived',
+      'journal-capture-failed',
+    ],
     openTypes: false,
-    source: 'PostgresSwarmJournal / PostgresHiveJournal newDropEvent',
+    source:
+      'PostgresSwarmJournal / PostgresHiveJournal newDropEvent; hive-journal lib/maintenance, lib/captures',
   },
   {
     kind: 'command',
