@@ -1,4 +1,4 @@
-import { Queue } from './queue.ts';
+import { Queue, type QueueState } from './queue.ts';
 import { applyQueueAttributes, DEFAULT_QUEUE_SETTINGS, settingsMatch } from './queue-attributes.ts';
 import { sqsErrors } from './sqs-error.ts';
 
@@ -6,6 +6,16 @@ import { sqsErrors } from './sqs-error.ts';
 export const LOCAL_ACCOUNT_ID = '000000000000';
 
 const QUEUE_NAME = /^[A-Za-z0-9_-]{1,80}$/;
+
+/** Version of the state file format; a file of another version is refused, not guessed at. */
+export const QUEUE_STORE_STATE_VERSION = 1;
+
+/** Every queue of the endpoint with its messages, as a state file keeps them. */
+export interface QueueStoreState {
+  readonly version: typeof QUEUE_STORE_STATE_VERSION;
+  readonly region: string;
+  readonly queues: readonly QueueState[];
+}
 const RECREATE_AFTER_DELETE_MS = 60_000;
 
 /** All queues of the endpoint, addressed by name, URL or ARN. */
@@ -106,6 +116,31 @@ export class QueueStore {
   /** Queues whose RedrivePolicy targets the given ARN. */
   deadLetterSourcesOf(arn: string): Queue[] {
     return this.list().filter((queue) => queue.settings.redrivePolicy?.deadLetterTargetArn === arn);
+  }
+
+  /** What a state file keeps: every queue and message (see Queue.toState). */
+  toState(): QueueStoreState {
+    return {
+      version: QUEUE_STORE_STATE_VERSION,
+      region: this.region,
+      queues: this.list().map((queue) => queue.toState()),
+    };
+  }
+
+  /** Restores the queues of a state file into this (empty) store, at this endpoint's URLs. */
+  restore(state: QueueStoreState): void {
+    if (state.version !== QUEUE_STORE_STATE_VERSION) {
+      throw new Error(`state version ${state.version} is not ${QUEUE_STORE_STATE_VERSION}`);
+    }
+    // Queue ARNs, and the dead-letter targets that name them, contain the region.
+    if (state.region !== this.region) {
+      throw new Error(`state is of region ${state.region}, this endpoint serves ${this.region}`);
+    }
+    if (this.#queues.size > 0) throw new Error('restore needs an empty store');
+    for (const queueState of state.queues) {
+      const address = { url: this.urlOf(queueState.name), arn: this.arnOf(queueState.name) };
+      this.#queues.set(queueState.name, Queue.fromState(queueState, address));
+    }
   }
 
   closeAll(): void {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { md5OfBody } from './md5.ts';
 import type { StoredAttributeValue } from './message-attributes.ts';
-import type { QueueFacts, QueueSettings } from './queue-attributes.ts';
+import { DEFAULT_QUEUE_SETTINGS, type QueueFacts, type QueueSettings } from './queue-attributes.ts';
 import { messageIdOfReceiptHandle, newReceiptHandle } from './receipt-handle.ts';
 import { sqsErrors } from './sqs-error.ts';
 
@@ -34,6 +34,36 @@ export interface QueuedMessage {
 
 type MutableMessage = { -readonly [K in keyof QueuedMessage]: QueuedMessage[K] };
 
+/** A message attribute as a state file keeps it: binary values as base64. */
+export interface AttributeState {
+  readonly dataType: string;
+  readonly stringValue?: string;
+  readonly binaryValue?: string;
+}
+
+/** A message as a state file keeps it; receipt handles are not kept (they die with the endpoint). */
+export interface MessageState {
+  readonly messageId: string;
+  readonly body: string;
+  readonly attributes: Readonly<Record<string, AttributeState>>;
+  readonly systemAttributes: Readonly<Record<string, AttributeState>>;
+  readonly senderId: string;
+  readonly sentTimestamp: number;
+  readonly visibleAt: number;
+  readonly receiveCount: number;
+  readonly firstReceiveTimestamp: number | null;
+  readonly deadLetterQueueSourceArn: string | null;
+}
+
+/** A queue as a state file keeps it: its settings and every message it holds. */
+export interface QueueState {
+  readonly name: string;
+  readonly createdAt: number;
+  readonly modifiedAt: number;
+  readonly settings: QueueSettings;
+  readonly messages: readonly MessageState[];
+}
+
 /** The outcome of DeleteMessage with a well-formed handle. */
 export type DeleteOutcome = 'deleted' | 'stale-handle' | 'already-gone';
 
@@ -59,6 +89,59 @@ export class Queue {
     this.createdAt = init.now;
     this.#modifiedAt = init.now;
     this.#settings = init.settings;
+  }
+
+  /**
+   * A queue restored from a state file. A message that was in flight keeps its receive count and stays
+   * hidden until its visibility timeout ends, as SQS redelivers after a consumer crash; the receipt
+   * handles issued before are no longer current, so deleting with one succeeds without deleting.
+   */
+  static fromState(state: QueueState, address: { url: string; arn: string }): Queue {
+    // Over the defaults, so the settings have the shape CreateQueue gives them and a CreateQueue with
+    // the same attributes after a restart still matches the queue.
+    const settings = { ...DEFAULT_QUEUE_SETTINGS, ...state.settings };
+    const queue = new Queue({ ...address, name: state.name, settings, now: state.createdAt });
+    queue.#modifiedAt = state.modifiedAt;
+    for (const message of state.messages) {
+      queue.#messages.set(message.messageId, {
+        messageId: message.messageId,
+        body: message.body,
+        md5OfBody: md5OfBody(message.body),
+        attributes: attributesFromState(message.attributes),
+        systemAttributes: attributesFromState(message.systemAttributes),
+        senderId: message.senderId,
+        sentTimestamp: message.sentTimestamp,
+        visibleAt: message.visibleAt,
+        receiveCount: message.receiveCount,
+        firstReceiveTimestamp: message.firstReceiveTimestamp ?? undefined,
+        receivedAt: undefined,
+        receiptHandle: undefined,
+        deadLetterQueueSourceArn: message.deadLetterQueueSourceArn ?? undefined,
+      });
+    }
+    return queue;
+  }
+
+  /** What a state file keeps of the queue (see fromState). */
+  toState(): QueueState {
+    return {
+      name: this.name,
+      createdAt: this.createdAt,
+      modifiedAt: this.#modifiedAt,
+      settings: this.#settings,
+      messages: [...this.#messages.values()].map((message) => ({
+        messageId: message.messageId,
+        body: message.body,
+        attributes: attributesToState(message.attributes),
+        systemAttributes: attributesToState(message.systemAttributes),
+        senderId: message.senderId,
+        sentTimestamp: message.sentTimestamp,
+        visibleAt: message.visibleAt,
+        receiveCount: message.receiveCount,
+        firstReceiveTimestamp: message.firstReceiveTimestamp ?? null,
+        deadLetterQueueSourceArn: message.deadLetterQueueSourceArn ?? null,
+      })),
+    };
   }
 
   get settings(): QueueSettings {
@@ -271,4 +354,29 @@ export class Queue {
       if (now - message.sentTimestamp >= retentionMs) this.#messages.delete(id);
     }
   }
+}
+
+function attributesToState(
+  attributes: Readonly<Record<string, StoredAttributeValue>>,
+): Record<string, AttributeState> {
+  const state: Record<string, AttributeState> = {};
+  for (const [name, value] of Object.entries(attributes)) {
+    state[name] = value.binaryValue
+      ? { dataType: value.dataType, binaryValue: value.binaryValue.toString('base64') }
+      : { dataType: value.dataType, stringValue: value.stringValue ?? '' };
+  }
+  return state;
+}
+
+function attributesFromState(
+  state: Readonly<Record<string, AttributeState>>,
+): Record<string, StoredAttributeValue> {
+  const attributes: Record<string, StoredAttributeValue> = {};
+  for (const [name, value] of Object.entries(state)) {
+    attributes[name] =
+      value.binaryValue === undefined
+        ? { dataType: value.dataType, stringValue: value.stringValue ?? '' }
+        : { dataType: value.dataType, binaryValue: Buffer.from(value.binaryValue, 'base64') };
+  }
+  return attributes;
 }

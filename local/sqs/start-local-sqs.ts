@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
+import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import { dirname } from 'node:path';
 import { SQS_ACTIONS } from './actions.ts';
 import { FaultInjector } from './fault-injector.ts';
 import { readJsonRequest, writeJsonError, writeJsonResult } from './json-protocol.ts';
 import { MessageMoveTasks } from './message-move-tasks.ts';
-import { LOCAL_ACCOUNT_ID, QueueStore } from './queue-store.ts';
+import { LOCAL_ACCOUNT_ID, QueueStore, type QueueStoreState } from './queue-store.ts';
 import { type InjectableFailure, SqsError, sqsErrors } from './sqs-error.ts';
 
 export interface LocalSqsOptions {
@@ -17,6 +19,11 @@ export interface LocalSqsOptions {
   readonly senderId?: string;
   /** Told about bugs here, which clients see as a 500 InternalError. */
   readonly onInternalError?: (error: unknown) => void;
+  /**
+   * A JSON file the queues and their messages are restored from at start (when it exists) and saved
+   * to on close(), so a restart loses no message SQS acknowledged. Without it, state dies with close().
+   */
+  readonly statePath?: string;
 }
 
 export interface LocalSqs {
@@ -59,12 +66,6 @@ export async function startLocalSqs(options: LocalSqsOptions = {}): Promise<Loca
     socket.on('close', () => sockets.delete(socket));
   });
 
-  const port = await listen(server, options.port ?? 0, host);
-  const endpoint = `http://${host}:${port}`;
-  const store = new QueueStore({ region, endpoint });
-  const moveTasks = new MessageMoveTasks(store, clock);
-  context = { store, moveTasks };
-
   const stopListening = async () => {
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     for (const socket of sockets) socket.destroy();
@@ -74,6 +75,32 @@ export async function startLocalSqs(options: LocalSqsOptions = {}): Promise<Loca
     await new Promise((resolve) => setImmediate(resolve));
     await new Promise((resolve) => setImmediate(resolve));
   };
+
+  const port = await listen(server, options.port ?? 0, host);
+  const endpoint = `http://${host}:${port}`;
+  const store = new QueueStore({ region, endpoint });
+  if (options.statePath !== undefined) {
+    try {
+      await restoreState(store, options.statePath);
+    } catch (error) {
+      await stopListening();
+      throw error;
+    }
+  }
+  const moveTasks = new MessageMoveTasks(store, clock);
+  context = { store, moveTasks };
+
+  const closeOnce = async () => {
+    moveTasks.close();
+    // Saved once no request can reach the store: every message acknowledged is in the file.
+    if (server.listening) await stopListening();
+    try {
+      if (options.statePath !== undefined) await saveState(store.toState(), options.statePath);
+    } finally {
+      store.closeAll();
+    }
+  };
+  let closing: Promise<void> | undefined;
 
   return {
     endpoint,
@@ -86,10 +113,10 @@ export async function startLocalSqs(options: LocalSqsOptions = {}): Promise<Loca
     acceptConnections: async () => {
       if (!server.listening) await listen(server, port, host);
     },
-    close: async () => {
-      moveTasks.close();
-      store.closeAll();
-      if (server.listening) await stopListening();
+    // Once only: a second close() must not save the emptied store over the state file.
+    close: () => {
+      closing ??= closeOnce();
+      return closing;
     },
   };
 }
@@ -129,6 +156,43 @@ async function handle(
       context.onInternalError(error);
       writeJsonError(response, requestId, sqsErrors.injected('InternalError'));
     }
+  }
+}
+
+async function restoreState(store: QueueStore, statePath: string): Promise<void> {
+  let text: string;
+  try {
+    text = await readFile(statePath, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw error;
+  }
+  try {
+    store.restore(JSON.parse(text) as QueueStoreState);
+  } catch (error) {
+    throw new Error(
+      `local SQS: cannot restore queues from ${statePath} (${(error as Error).message}); move the file away to start empty`,
+      { cause: error },
+    );
+  }
+}
+
+/** Writes the state to a temporary file, flushed to disk, then renames it over the old one. */
+async function saveState(state: QueueStoreState, statePath: string): Promise<void> {
+  await mkdir(dirname(statePath), { recursive: true });
+  const temporary = `${statePath}.${process.pid}.${randomUUID()}.tmp`;
+  try {
+    const file = await open(temporary, 'w');
+    try {
+      await file.writeFile(JSON.stringify(state));
+      await file.sync();
+    } finally {
+      await file.close();
+    }
+    await rename(temporary, statePath);
+  } catch (error) {
+    await rm(temporary, { force: true });
+    throw error;
   }
 }
 
