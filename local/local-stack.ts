@@ -5,6 +5,7 @@ import { DataApiSqlClient } from '../lib/db/data-api-sql-client.ts';
 import { applyMigrations } from '../lib/migrations/apply-migrations.ts';
 import { readMigrationFiles } from '../lib/migrations/read-migration-files.ts';
 import { startLocalDataApi } from './data-api/start-local-data-api.ts';
+import { startDemo } from './demo/start-demo.ts';
 import { startEmbeddedPostgres } from './embedded-postgres.ts';
 import { type ApiGatewayHandler, startLocalApiGateway } from './http/api-gateway-server.ts';
 import { createIngestQueues, ingestEventSource, loadIngestHandler } from './ingest-pipeline.ts';
@@ -21,6 +22,8 @@ export interface LocalStackOptions {
   readonly stateDir: string;
   /** Start from an empty journal. */
   readonly fresh: boolean;
+  /** Also run a simulated orchestrator and two swarms publishing events. */
+  readonly demo?: boolean;
   readonly postgresPort?: number;
   readonly dataApiPort?: number;
   readonly sqsPort?: number;
@@ -64,7 +67,11 @@ const INGEST_EVENT_SOURCE = {
 /** Starts the local twin of the cloud: PostgreSQL, the Data API in front of it, the schema. */
 export async function startLocalStack(options: LocalStackOptions): Promise<RunningLocalStack> {
   const pgDir = join(options.stateDir, 'postgres');
-  if (options.fresh) await rm(pgDir, { recursive: true, force: true });
+  const sqsState = join(options.stateDir, 'sqs.json');
+  if (options.fresh) {
+    await rm(pgDir, { recursive: true, force: true });
+    await rm(sqsState, { force: true });
+  }
   await mkdir(options.stateDir, { recursive: true });
   const stops: Array<() => Promise<void>> = [];
   const stop = async () => {
@@ -98,7 +105,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
       `migrations: ${report.applied.length} applied, ${report.alreadyApplied.length} already applied`,
     );
 
-    const localSqs = await startLocalSqs({ port: options.sqsPort });
+    // Queues and their messages (DLQ included) are saved on stop and restored on start, so Ctrl-C
+    // loses nothing SQS acknowledged.
+    const localSqs = await startLocalSqs({ port: options.sqsPort, statePath: sqsState });
     stops.push(() => localSqs.close());
     const sqs = createLocalSqsClient(localSqs);
     stops.push(async () => sqs.destroy());
@@ -117,6 +126,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
     await ingest.start();
     // Stopped first: waits for in-flight batches, so nothing committed is left unacknowledged.
     stops.push(() => ingest.stop());
+    if (options.demo) {
+      const demo = startDemo({ queueUrl: queues.queueUrl, sqs, log: options.log });
+      // Stopped before the ingest: its last events are sent, then consumed or saved with the queue.
+      stops.push(() => demo.stop());
+    }
 
     // API Gateway's routes: GET to the read function, POST/DELETE to the write function (as in CDK).
     const apiRead = await loadFunction<ApiGatewayHandler>('api-read', functionEnv);

@@ -6,6 +6,7 @@ import { startLocalStack } from './local-stack.ts';
 const { values } = parseArgs({
   options: {
     fresh: { type: 'boolean', default: false },
+    demo: { type: 'boolean', default: false },
     port: { type: 'string', default: '3000' },
     'state-dir': { type: 'string', default: fileURLToPath(new URL('../.hive-journal/', import.meta.url)) },
   },
@@ -19,6 +20,7 @@ process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
 const stack = await startLocalStack({
   stateDir: values['state-dir'],
   fresh: values.fresh,
+  demo: values.demo,
   apiPort: Number(values.port),
   log: (line) => console.log(`[hive-journal] ${line}`),
 });

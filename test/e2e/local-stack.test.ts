@@ -125,6 +125,60 @@ describe('npm start', () => {
     ]);
   });
 
+  test('the CLI exports a run and re-imports it, with fresh ids, as a replay in a new swarm', async () => {
+    const cli = (args: string[], input?: string) =>
+      new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+        const run = spawn(
+          process.execPath,
+          [
+            'bin/hive-journal.ts',
+            ...args,
+            '--api-url',
+            endpoints.apiUrl,
+            '--queue-url',
+            endpoints.queueUrl,
+            '--sqs-endpoint',
+            endpoints.sqsEndpoint,
+          ],
+          {
+            cwd: repo,
+            stdio: ['pipe', 'pipe', 'pipe'],
+          },
+        );
+        let stdout = '';
+        let stderr = '';
+        run.stdout.on('data', (chunk) => (stdout += chunk));
+        run.stderr.on('data', (chunk) => (stderr += chunk));
+        run.on('exit', (code) => resolve({ code, stdout, stderr }));
+        run.stdin.end(input ?? '');
+      });
+
+    const exported = await cli([
+      'export',
+      '--swarm',
+      swarmId,
+      '--run',
+      'run-1',
+      '--fresh-ids',
+      '--as-swarm',
+      `${swarmId}-replay`,
+      '--as-run',
+      'replay-1',
+    ]);
+    expect(exported.code, exported.stderr).toBe(0);
+    const lines = exported.stdout.trim().split('\n');
+    expect(lines).toHaveLength(120);
+    const imported = await cli(['import', '-'], exported.stdout);
+    expect(imported.code, imported.stderr).toBe(0);
+
+    await waitFor('the replay to be stored', async () => {
+      const page = await getJson(`/api/swarms/${swarmId}-replay/journal/page?runId=replay-1&limit=1000`);
+      return page.body.items?.length === 120 ? page : undefined;
+    });
+    const original = await getJson(`/api/swarms/${swarmId}/journal/page?runId=run-1&limit=1000`);
+    expect(original.body.items).toHaveLength(120);
+  });
+
   test('a run is pinned through the API and maintenance runs through the Lambda Invoke endpoint', async () => {
     const pin = await fetch(`${endpoints.apiUrl}/api/swarms/${swarmId}/journal/pin`, {
       method: 'POST',
