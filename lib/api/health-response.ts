@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** GET /health's body, 200 when ready and 503 when not (plain JSON, not a problem). */
 export const HealthResponse = z.object({

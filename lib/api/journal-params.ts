@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { decodeCursorToken, type JournalCursor } from '../journal/cursor.ts';
 import type { Severity } from '../journal/event-schema.ts';
 import { parseIsoInstant } from '../journal/journal-instant.ts';

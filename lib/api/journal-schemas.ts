@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { STRING_FIELD_MAX_BYTES } from '../journal/row-budget.ts';
 import type { HivePageQuery } from '../use-cases/read-journal-hive-page.ts';
 import { PAGE_DEFAULT_LIMIT, PAGE_MAX_LIMIT } from '../use-cases/read-journal-page.ts';

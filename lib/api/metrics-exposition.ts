@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { MetricFamily } from '../use-cases/read-metrics.ts';
 
 /** The Prometheus text exposition format, version 0.0.4. */

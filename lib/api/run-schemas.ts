@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { normaliseTimestamp } from '../journal/event-timestamp.ts';
 import { unstorableTextReason } from '../journal/storable-text.ts';
 

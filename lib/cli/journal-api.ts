@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { JournalItem } from '../journal/journal-item.ts';
 import { CliError } from './cli-errors.ts';
 import type { RequestSigner } from './sigv4-signer.ts';

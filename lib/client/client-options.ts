@@ -1,5 +1,5 @@
 import { SQSClient, type SQSClientConfig } from '@aws-sdk/client-sqs';
-import { z } from 'zod';
+import * as z from 'zod';
 import { describeIssues } from '../journal/describe-issues.ts';
 import { JOURNAL_SCOPES } from '../journal/event-schema.ts';
 import { parseJournalEvent } from '../journal/parse-event.ts';

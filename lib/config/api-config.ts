@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { DataApiEnv } from './data-api-config.ts';
 import { MigrationsEnv } from './migrations-config.ts';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Where the Data API statements go, from the environment the CDK stack sets on each function. No

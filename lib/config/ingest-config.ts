@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { payloadLimits } from '../journal/payload-bounds.ts';
 import { DataApiEnv } from './data-api-config.ts';
 

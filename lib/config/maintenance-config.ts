@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { DEFAULT_ARCHIVE_SETTINGS } from '../use-cases/archive-capture.ts';
 import { DEFAULT_MAINTENANCE_SETTINGS, type MaintenanceSettings } from '../use-cases/run-maintenance.ts';
 import { DataApiEnv } from './data-api-config.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { DEFAULT_MIGRATIONS_DIR } from '../migrations/read-migration-files.ts';
 
 /**

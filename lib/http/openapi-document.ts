@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Route } from './router.ts';
 
 /** RFC 9457 problem details, as every route answers its errors. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { BadRequestError, PayloadTooLargeError, UnsupportedMediaTypeError } from './http-errors.ts';
 import type { HttpRequest } from './http-request.ts';
 

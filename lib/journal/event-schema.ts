@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { normaliseTimestamp, TIMESTAMP_PATTERN } from './event-timestamp.ts';
 import { findJsonProblem, type JsonObject, type JsonValue } from './json-value.ts';
 import { NAMESPACE_MAX_SEGMENTS, NAMESPACE_SEGMENT_MAX_BYTES, STRING_FIELD_MAX_BYTES } from './row-budget.ts';

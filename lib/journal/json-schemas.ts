@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { JournalEventSchema } from './event-schema.ts';
 import { journalEnvelopeSchema } from './parse-message.ts';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { describeIssues } from './describe-issues.ts';
 import type { JournalEvent, PayloadField } from './event-schema.ts';
 import { type ParseEventOptions, parseJournalEvent } from './parse-event.ts';

@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import { z } from 'zod';
+import * as z from 'zod';
 import { DatabasePools } from './database-pools.ts';
 import { createDataApiHttpServer, type OperationHandler } from './http-server.ts';
 import {

@@ -1,0 +1,197 @@
+import { Duration } from 'aws-cdk-lib';
+import { beforeAll, describe, expect, test } from 'vitest';
+import {
+  logicalIdOf,
+  onlyResourceOf,
+  render,
+  resourcesOf,
+  type SynthesizedJournal,
+  synthJournal,
+  type TemplateResource,
+} from './journal-synth.ts';
+
+interface MetricStat {
+  readonly Metric: { Namespace: string; MetricName: string; Dimensions: { Name: string; Value: unknown }[] };
+  readonly Stat: string;
+  readonly Period: number;
+}
+
+describe('alarms and dashboard (seed thresholds)', () => {
+  let journal: SynthesizedJournal;
+  let alarms: Record<string, TemplateResource>;
+  let topicId: string;
+  beforeAll(() => {
+    journal = synthJournal();
+    alarms = resourcesOf(journal.template, 'AWS::CloudWatch::Alarm');
+    topicId = logicalIdOf(journal.service.alarmTopic);
+  });
+
+  const alarm = (id: string) => {
+    const found = alarms[logicalIdOf(journal.service.observability.node.findChild(id))];
+    if (!found?.Properties) throw new Error(`No alarm ${id}`);
+    return found.Properties;
+  };
+  const mathMetrics = (id: string) =>
+    Object.fromEntries(
+      (alarm(id).Metrics as { Id: string; Expression?: string; MetricStat?: MetricStat }[]).map((metric) => [
+        metric.Id,
+        metric,
+      ]),
+    );
+
+  test('notify the alarm topic when they fire and when they recover', () => {
+    expect(Object.keys(alarms)).toHaveLength(8);
+    for (const properties of Object.values(alarms).map((resource) => resource.Properties ?? {})) {
+      expect(properties.AlarmActions).toEqual([{ Ref: topicId }]);
+      expect(properties.OKActions).toEqual([{ Ref: topicId }]);
+    }
+  });
+
+  test('fire when the ingest dead-letter queue holds any message', () => {
+    expect(alarm('IngestDeadLetters')).toMatchObject({
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [
+        {
+          Name: 'QueueName',
+          Value: { 'Fn::GetAtt': [logicalIdOf(journal.service.ingest.deadLetterQueue), 'QueueName'] },
+        },
+      ],
+      ComparisonOperator: 'GreaterThanThreshold',
+      Threshold: 0,
+    });
+  });
+
+  test('fire when the oldest ingest message is older than 10 minutes (stuck events)', () => {
+    expect(alarm('IngestStuck')).toMatchObject({
+      MetricName: 'ApproximateAgeOfOldestMessage',
+      Dimensions: [
+        {
+          Name: 'QueueName',
+          Value: { 'Fn::GetAtt': [logicalIdOf(journal.service.ingest.queue), 'QueueName'] },
+        },
+      ],
+      Statistic: 'Maximum',
+      Threshold: 600,
+      ComparisonOperator: 'GreaterThanThreshold',
+    });
+  });
+
+  test('fire when more than 25% of ingest invocations fail over 5 minutes', () => {
+    const metrics = mathMetrics('IngestErrorRate');
+    const ingest = logicalIdOf(journal.service.ingest.function);
+
+    expect(alarm('IngestErrorRate')).toMatchObject({
+      Threshold: 25,
+      ComparisonOperator: 'GreaterThanThreshold',
+    });
+    expect(Object.values(metrics).find((metric) => metric.Expression)?.Expression).toBe(
+      'IF(invocations > 0, 100 * errors / invocations, 0)',
+    );
+    for (const [id, name] of [
+      ['errors', 'Errors'],
+      ['invocations', 'Invocations'],
+    ] as const) {
+      expect(metrics[id]?.MetricStat).toMatchObject({
+        Metric: {
+          Namespace: 'AWS/Lambda',
+          MetricName: name,
+          Dimensions: [{ Name: 'FunctionName', Value: { Ref: ingest } }],
+        },
+        Stat: 'Sum',
+        Period: 300,
+      });
+    }
+  });
+
+  test('fire when more than 5% of API requests are answered 5xx over 5 minutes', () => {
+    const metrics = mathMetrics('ApiServerErrorRate');
+
+    expect(alarm('ApiServerErrorRate')).toMatchObject({ Threshold: 5 });
+    expect(metrics.serverErrors?.MetricStat?.Metric.MetricName).toBe('5XXError');
+    expect(metrics.requests?.MetricStat?.Metric.MetricName).toBe('Count');
+    expect(metrics.serverErrors?.MetricStat?.Metric.Dimensions.map((d) => d.Name).sort()).toEqual([
+      'ApiName',
+      'Stage',
+    ]);
+  });
+
+  test('fire when a maintenance run fails or lands in its dead-letter queue', () => {
+    expect(alarm('MaintenanceFailed')).toMatchObject({
+      MetricName: 'Errors',
+      Dimensions: [
+        { Name: 'FunctionName', Value: { Ref: logicalIdOf(journal.service.maintenance.function) } },
+      ],
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+    });
+    expect(alarm('MaintenanceDeadLetters')).toMatchObject({
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Threshold: 0,
+    });
+  });
+
+  test('fire when captures are stuck archiving, on the metric maintenance emits', () => {
+    expect(alarm('CapturesStuckArchiving')).toMatchObject({
+      Namespace: 'HiveJournal',
+      MetricName: 'CapturesStuckArchiving',
+      Dimensions: [{ Name: 'service', Value: 'hive-journal-maintenance' }],
+      Statistic: 'Maximum',
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+      TreatMissingData: 'notBreaching',
+    });
+  });
+
+  test('fire when Aurora has stayed at its maximum capacity for 15 minutes', () => {
+    expect(alarm('DatabaseAtMaxCapacity')).toMatchObject({
+      Namespace: 'AWS/RDS',
+      MetricName: 'ServerlessDatabaseCapacity',
+      Dimensions: [
+        { Name: 'DBClusterIdentifier', Value: { Ref: logicalIdOf(journal.service.database.cluster) } },
+      ],
+      Statistic: 'Minimum',
+      Period: 300,
+      EvaluationPeriods: 3,
+      DatapointsToAlarm: 3,
+      Threshold: 4,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
+  });
+
+  test('show ingest rate, lag and errors, API latency and database capacity on the dashboard', () => {
+    const [, dashboard] = onlyResourceOf(journal.template, 'AWS::CloudWatch::Dashboard');
+    const body = JSON.parse(render(dashboard.Properties.DashboardBody).replace(/\$\{[^}]+\}/g, 'token')) as {
+      widgets: { properties: { title: string; metrics?: unknown[] } }[];
+    };
+    const metricsOf = (title: string) =>
+      JSON.stringify(body.widgets.find((widget) => widget.properties.title === title)?.properties.metrics);
+
+    expect(metricsOf('Ingest rate (per minute)')).toMatch(/HiveJournal.*EventsReceived.*EventsStored/);
+    expect(metricsOf('Ingest lag')).toMatch(/IngestLagMax.*IngestLagMean/);
+    expect(metricsOf('Ingest errors')).toMatch(/MessagesFailed.*MessagesRejected.*EventsRejected/);
+    expect(metricsOf('API latency (ms)')).toMatch(/AWS\/ApiGateway.*Latency/);
+    expect(metricsOf('Database capacity (ACU)')).toMatch(/ServerlessDatabaseCapacity/);
+  });
+});
+
+describe('alarms (props)', () => {
+  test('take their thresholds and subscribers from props', () => {
+    const { template, service } = synthJournal({
+      observability: {
+        stuckIngestAge: Duration.minutes(30),
+        ingestErrorRatePercent: 10,
+        alarmEmails: ['ops@example.com'],
+      },
+    });
+    const alarms = resourcesOf(template, 'AWS::CloudWatch::Alarm');
+    const byId = (id: string) => alarms[logicalIdOf(service.observability.node.findChild(id))]?.Properties;
+
+    expect(byId('IngestStuck')?.Threshold).toBe(1800);
+    expect(byId('IngestErrorRate')?.Threshold).toBe(10);
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'ops@example.com',
+    });
+  });
+});
