@@ -23,7 +23,8 @@ WITH input AS (
   FROM input
   ORDER BY ts, event_uid
   ON CONFLICT (ts, event_uid) DO NOTHING
-  RETURNING ts, event_uid, scope, swarm_id, run_id, severity, kind
+  RETURNING ts, event_uid, scope, swarm_id, run_id, severity, kind, type,
+    CASE WHEN type = 'journal-backpressure-stop' THEN data END AS backpressure_data
 ), run_stats AS (
   SELECT i.swarm_id, i.run_id, min(i.ts) AS first_ts, max(i.ts) AS last_ts, count(*) AS entries,
     count(*) FILTER (WHERE i.severity = 'WARN') AS warn_count,
@@ -67,28 +68,34 @@ WITH input AS (
   SELECT 'events' AS counter, scope, severity, kind AS label, count(*) AS value
   FROM inserted GROUP BY scope, severity, kind
   UNION ALL
-  SELECT 'ingest_lag_bucket', '', '', COALESCE(bucket.le::text, '+Inf'), count(*)
-  FROM inserted CROSS JOIN LATERAL (
-    SELECT min(bound) AS le FROM unnest('{0.1,0.25,0.5,1,2.5,5,10,30,60,300,900,3600}'::numeric[]) AS bound
-    WHERE bound >= extract(epoch FROM now() - inserted.ts)) AS bucket
+  SELECT 'ingest_lag_bucket', '', '', bucket.le, count(*)
+  FROM (
+    SELECT CASE
+      WHEN lag <= 0.1 THEN '0.1' WHEN lag <= 0.25 THEN '0.25' WHEN lag <= 0.5 THEN '0.5'
+      WHEN lag <= 1 THEN '1' WHEN lag <= 2.5 THEN '2.5' WHEN lag <= 5 THEN '5' WHEN lag <= 10 THEN '10'
+      WHEN lag <= 30 THEN '30' WHEN lag <= 60 THEN '60' WHEN lag <= 300 THEN '300'
+      WHEN lag <= 900 THEN '900' WHEN lag <= 3600 THEN '3600' ELSE '+Inf' END AS le
+    FROM (SELECT extract(epoch FROM now() - ts) AS lag FROM inserted) AS lags
+  ) AS bucket
   GROUP BY bucket.le
   UNION ALL
   SELECT 'ingest_lag_ms_sum', '', '', '', sum(GREATEST(0, extract(epoch FROM now() - ts) * 1000))::bigint
   FROM inserted
   UNION ALL
-  SELECT 'backpressure_episodes', i.scope, '', '', count(*)
-  FROM inserted i JOIN input ON input.ts = i.ts AND input.event_uid = i.event_uid
-  WHERE input.type = 'journal-backpressure-start'
-  GROUP BY i.scope
+  SELECT 'backpressure_episodes', scope, '', '', count(*)
+  FROM inserted
+  WHERE type = 'journal-backpressure-start'
+  GROUP BY scope
   UNION ALL
   -- producers write the counts; anything but a plausible non-negative number counts as none
   SELECT 'backpressure_dropped', i.scope, dropped.severity, '',
     sum(CASE WHEN jsonb_typeof(dropped.count) <> 'number' THEN 0
       WHEN dropped.count::numeric BETWEEN 0 AND 1e12 THEN trunc(dropped.count::numeric) ELSE 0 END)::bigint
-  FROM inserted i JOIN input ON input.ts = i.ts AND input.event_uid = i.event_uid
-  CROSS JOIN LATERAL (VALUES ('DEBUG', input.data -> 'droppedDebug'), ('INFO', input.data -> 'droppedInfo'),
-    ('WARN', input.data -> 'droppedWarn'), ('ERROR', input.data -> 'droppedError')) AS dropped(severity, count)
-  WHERE input.type = 'journal-backpressure-stop' AND jsonb_typeof(input.data) = 'object'
+  FROM inserted i
+  CROSS JOIN LATERAL (VALUES ('DEBUG', i.backpressure_data -> 'droppedDebug'),
+    ('INFO', i.backpressure_data -> 'droppedInfo'), ('WARN', i.backpressure_data -> 'droppedWarn'),
+    ('ERROR', i.backpressure_data -> 'droppedError')) AS dropped(severity, count)
+  WHERE i.type = 'journal-backpressure-stop' AND jsonb_typeof(i.backpressure_data) = 'object'
   GROUP BY i.scope, dropped.severity
   UNION ALL
   SELECT 'rejected', '', '', CASE WHEN event_index IS NULL THEN 'message' ELSE 'event' END, count(*)
