@@ -1,0 +1,219 @@
+import { randomUUID } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { SQSEvent, SQSRecord } from 'aws-lambda';
+import { from as copyFrom } from 'pg-copy-streams';
+import { parseJournalEvent } from '../lib/journal/parse-event.ts';
+import { type StorableEvent, toStorableEvent } from '../lib/use-cases/storable-event.ts';
+import { createLambdaContext } from '../local/event-source/lambda-context.ts';
+import { loadIngestHandler } from '../local/ingest-pipeline.ts';
+import type { BenchDatabase } from './bench-database.ts';
+
+const COLUMNS = [
+  'event_uid',
+  'ts',
+  'scope',
+  'swarm_id',
+  'scope_swarm_id',
+  'run_id',
+  'scope_role',
+  'scope_instance',
+  'severity',
+  'direction',
+  'kind',
+  'type',
+  'origin',
+  'correlation_id',
+  'idempotency_key',
+  'routing_key',
+  'data',
+  'raw',
+  'extra',
+  'trace_id',
+  'actor',
+  'namespace_path',
+] as const;
+
+/** A realistic swarm event (~600 bytes as JSON), spread over 20 runs and one day. */
+function entry(i: number): Record<string, unknown> {
+  return {
+    eventUid: randomUUID(),
+    timestamp: new Date(Date.now() - 3_600_000 + i).toISOString(),
+    scope: { swarmId: `swarm-${i % 5}`, role: 'generator', instance: `generator-${i % 3}` },
+    swarmId: `swarm-${i % 5}`,
+    runId: `run-${i % 20}`,
+    severity: i % 50 === 0 ? 'ERROR' : i % 10 === 0 ? 'WARN' : 'INFO',
+    direction: 'OUT',
+    kind: 'signal',
+    type: 'config-update',
+    origin: 'swarm-controller',
+    correlationId: randomUUID(),
+    idempotencyKey: randomUUID(),
+    routingKey: `ph.swarm-${i % 5}.signal.config-update`,
+    data: { step: i, ratePerSec: 250, enabled: true, note: 'bench payload to make the row realistic' },
+    extra: { worker: { host: `host-${i % 7}`, pid: 1000 + (i % 50) } },
+  };
+}
+
+async function resetJournal(db: BenchDatabase): Promise<void> {
+  await db.pg.query(
+    'TRUNCATE journal_event, journal_run, journal_counter, journal_swarm_minute, journal_rejected',
+  );
+}
+
+async function handlerRate(
+  db: BenchDatabase,
+  handler: Awaited<ReturnType<typeof loadIngestHandler>>,
+  events: number,
+  batchSize: number,
+) {
+  await resetJournal(db);
+  const started = performance.now();
+  for (let offset = 0; offset < events; offset += batchSize) {
+    const Records = Array.from({ length: Math.min(batchSize, events - offset) }, (_, j) =>
+      sqsRecord(entry(offset + j)),
+    );
+    const context = createLambdaContext({
+      functionName: 'ingest',
+      region: 'us-east-1',
+      accountId: '0',
+      timeoutMs: 60_000,
+      memoryLimitInMB: 1024,
+    });
+    const result = await handler({ Records } as SQSEvent, context);
+    if (result && result.batchItemFailures.length > 0)
+      throw new Error('ingest reported failures during the benchmark');
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const { rows } = await db.pg.query('SELECT count(*)::int AS n FROM journal_event');
+  if (rows[0].n !== events) throw new Error(`stored ${rows[0].n} of ${events}`);
+  return { batchSize, events, seconds: round(seconds), eventsPerSecond: Math.round(events / seconds) };
+}
+
+function sqsRecord(body: unknown): SQSRecord {
+  return {
+    messageId: randomUUID(),
+    receiptHandle: 'bench',
+    body: JSON.stringify(body),
+    attributes: {
+      ApproximateReceiveCount: '1',
+      SentTimestamp: String(Date.now()),
+      SenderId: 'bench',
+      ApproximateFirstReceiveTimestamp: String(Date.now()),
+    },
+    messageAttributes: {},
+    md5OfBody: '',
+    eventSource: 'aws:sqs',
+    eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:bench',
+    awsRegion: 'us-east-1',
+  };
+}
+
+/** The practical limit: PostgreSQL COPY of the same rows into the same table, indexes and all. */
+async function copyRate(db: BenchDatabase, events: number) {
+  const rows: StorableEvent[] = [];
+  for (let i = 0; i < events; i += 1) {
+    const parsed = parseJournalEvent(entry(i), { messageId: 'bench', index: i });
+    if (!parsed.ok) throw new Error(parsed.reason);
+    rows.push(toStorableEvent(parsed.event));
+  }
+  await resetJournal(db);
+  const client = await db.pg.connect();
+  const started = performance.now();
+  try {
+    const copy = client.query(
+      copyFrom(`COPY journal_event (${COLUMNS.join(', ')}) FROM STDIN WITH (FORMAT csv)`),
+    );
+    await pipeline(Readable.from(rows.map(csvLine)), copy);
+  } finally {
+    client.release();
+  }
+  const seconds = (performance.now() - started) / 1000;
+  return { events, seconds: round(seconds), eventsPerSecond: Math.round(events / seconds) };
+}
+
+function csvLine(row: StorableEvent): string {
+  return `${COLUMNS.map((column) => csvValue(row[column])).join(',')}\n`;
+}
+
+function csvValue(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  const text = Array.isArray(value)
+    ? `{${value.map((v) => `"${String(v).replaceAll('"', '\\"')}"`).join(',')}}`
+    : typeof value === 'object'
+      ? JSON.stringify(value)
+      : String(value);
+  return `"${text.replaceAll('"', '""')}"`;
+}
+
+/** What a naive writer does: one INSERT statement per event, through the same Data API path. */
+async function singleRowRate(db: BenchDatabase, events: number) {
+  await resetJournal(db);
+  const started = performance.now();
+  for (let i = 0; i < events; i += 1) {
+    const parsed = parseJournalEvent(entry(i), { messageId: 'bench', index: i });
+    if (!parsed.ok) throw new Error(parsed.reason);
+    const row = toStorableEvent(parsed.event);
+    await db.sql.execute(
+      `INSERT INTO journal_event (event_uid, ts, scope, swarm_id, run_id, scope_role, scope_instance, severity, direction,
+         kind, type, origin, correlation_id, data, extra)
+       VALUES (:uid::uuid, :ts::timestamptz, :scope, :swarmId, :runId, :role, :instance, :severity, :direction, :kind, :type,
+         :origin, :correlationId, :data::jsonb, :extra::jsonb)`,
+      {
+        uid: row.event_uid,
+        ts: row.ts,
+        scope: row.scope,
+        swarmId: row.swarm_id,
+        runId: row.run_id,
+        role: row.scope_role,
+        instance: row.scope_instance,
+        severity: row.severity,
+        direction: row.direction,
+        kind: row.kind,
+        type: row.type,
+        origin: row.origin,
+        correlationId: row.correlation_id,
+        data: JSON.stringify(row.data),
+        extra: JSON.stringify(row.extra),
+      },
+    );
+  }
+  const seconds = (performance.now() - started) / 1000;
+  return { events, seconds: round(seconds), eventsPerSecond: Math.round(events / seconds) };
+}
+
+const round = (n: number) => Math.round(n * 1000) / 1000;
+
+/** Ingest throughput through the real handler at batch 10/100/1,000, against COPY and single-row INSERTs. */
+export async function benchIngest(db: BenchDatabase, scale: { events: number }) {
+  process.env.POWERTOOLS_METRICS_DISABLED = 'true';
+  process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+  const handler = await loadIngestHandler({
+    JOURNAL_CLUSTER_ARN: db.dataApi.resourceArn,
+    JOURNAL_SECRET_ARN: db.dataApi.secretArn,
+    JOURNAL_DATABASE: db.database,
+    AWS_ENDPOINT_URL_RDS_DATA: db.dataApi.endpoint,
+  });
+  await handlerRate(db, handler, 1000, 100); // warm-up: JIT, pools, plans
+  const handlerRates = [];
+  for (const batchSize of [10, 100, 1000]) {
+    handlerRates.push(
+      await handlerRate(db, handler, batchSize === 10 ? scale.events / 5 : scale.events, batchSize),
+    );
+  }
+  const copy = await copyRate(db, scale.events);
+  const singleRow = await singleRowRate(db, Math.max(500, scale.events / 20));
+  const at1000 = handlerRates.at(-1)?.eventsPerSecond ?? 0;
+  const vsCopy = round(at1000 / copy.eventsPerSecond);
+  const vsSingleRow = round(at1000 / singleRow.eventsPerSecond);
+  return {
+    handler: handlerRates,
+    copy,
+    singleRow,
+    ratios: { batch1000VsCopy: vsCopy, batch1000VsSingleRow: vsSingleRow },
+    targets: {
+      batch1000VsCopy: { target: 0.5, met: vsCopy >= 0.5 },
+      batch1000VsSingleRow: { target: 10, met: vsSingleRow >= 10 },
+    },
+  };
+}
