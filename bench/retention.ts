@@ -1,0 +1,67 @@
+import { dropPartitionGuarded } from '../lib/maintenance/drop-partition.ts';
+import { addDays, dayEnd, dayStart, utcDayOf } from '../lib/maintenance/utc-day.ts';
+import { systemClock } from '../lib/ports/clock.ts';
+import type { BenchDatabase } from './bench-database.ts';
+
+function partitionName(day: string): string {
+  return `journal_event_p${day.replaceAll('-', '')}`;
+}
+
+import { type SeedShape, seedEvents } from './seed-events.ts';
+
+/**
+ * Retention of one day: our maintenance drop path (dropPartitionGuarded over the Data API: capture
+ * lock, pinned-capture probe, journal_drop_partition) against a DELETE of the same day's rows on a
+ * direct connection. Two identical days are seeded before the benchmark's journal (days 60 and 59
+ * before today), each as many events as one day of `shape`.
+ */
+export async function benchRetention(db: BenchDatabase, shape: SeedShape) {
+  const perDay = Math.ceil(shape.events / shape.days);
+  const today = utcDayOf(new Date());
+  const dropDay = addDays(today, -60);
+  const deleteDay = addDays(today, -59);
+  const rawDropDay = addDays(today, -58);
+  for (const day of [dropDay, deleteDay, rawDropDay]) {
+    await seedEvents(db, { events: perDay, days: 1, swarms: shape.swarms, runs: 10 }, day);
+  }
+  await db.pg.query('VACUUM ANALYZE journal_event');
+
+  const dropStarted = performance.now();
+  const dropped = await dropPartitionGuarded(
+    { sql: db.sql, clock: systemClock },
+    { day: dropDay, copyLimit: 0, chunkRows: 1000, lockTimeoutMs: 5000 },
+  );
+  const dropMs = performance.now() - dropStarted;
+  if (dropped.status !== 'dropped' || dropped.rows !== perDay)
+    throw new Error(`drop did not drop the day: ${JSON.stringify(dropped)}`);
+
+  const deleteStarted = performance.now();
+  const deleted = await db.pg.query('DELETE FROM journal_event WHERE ts >= $1 AND ts < $2', [
+    dayStart(deleteDay),
+    dayEnd(deleteDay),
+  ]);
+  const deleteMs = performance.now() - deleteStarted;
+  if (deleted.rowCount !== perDay) throw new Error(`DELETE removed ${deleted.rowCount} of ${perDay}`);
+  // A DELETE leaves dead rows that VACUUM has to reclaim; a DROP leaves nothing.
+  const vacuumStarted = performance.now();
+  await db.pg.query(`VACUUM ${partitionName(deleteDay)}`);
+  const vacuumMs = performance.now() - vacuumStarted;
+  await db.pg.query('SELECT journal_drop_partition($1::date)', [deleteDay]);
+
+  // The drop statement alone on a direct connection: what the Data API transaction adds around it.
+  const rawStarted = performance.now();
+  await db.pg.query('SELECT journal_drop_partition($1::date)', [rawDropDay]);
+  const rawDropMs = performance.now() - rawStarted;
+
+  const ratio = Math.round((deleteMs / dropMs) * 10) / 10;
+  return {
+    rowsPerDay: perDay,
+    dropMs: Math.round(dropMs * 10) / 10,
+    deleteMs: Math.round(deleteMs * 10) / 10,
+    vacuumAfterDeleteMs: Math.round(vacuumMs * 10) / 10,
+    directDropStatementMs: Math.round(rawDropMs * 10) / 10,
+    deletePlusVacuumVsDirectDrop: Math.round(((deleteMs + vacuumMs) / rawDropMs) * 10) / 10,
+    deleteVsDrop: ratio,
+    targets: { atLeast100xDelete: { ratio, met: ratio >= 100 } },
+  };
+}
