@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { createLambdaContext } from '../event-source/lambda-context.ts';
+import { anonymousIdentity } from './anonymous-identity.ts';
 
 /** A Lambda proxy handler as API Gateway invokes it. */
 export type ApiGatewayHandler = (
@@ -132,23 +133,10 @@ function toProxyEvent(request: IncomingMessage, body: Buffer, stage: string): AP
       authorizer: null,
       protocol: `HTTP/${request.httpVersion}`,
       httpMethod: method,
-      identity: {
-        accessKey: null,
-        accountId: null,
-        apiKey: null,
-        apiKeyId: null,
-        caller: null,
-        clientCert: null,
-        cognitoAuthenticationProvider: null,
-        cognitoAuthenticationType: null,
-        cognitoIdentityId: null,
-        cognitoIdentityPoolId: null,
-        principalOrgId: null,
-        sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
-        user: null,
-        userAgent: headers['user-agent'] ?? headers['User-Agent'] ?? null,
-        userArn: null,
-      },
+      identity: anonymousIdentity(
+        request.socket.remoteAddress ?? '127.0.0.1',
+        headers['user-agent'] ?? headers['User-Agent'] ?? null,
+      ),
       path: `/${stage}${url.pathname}`,
       stage,
       requestId: randomUUID(),

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { anonymousIdentity } from '../../local/http/anonymous-identity.ts';
 
 export interface ApiRequestSpec {
   readonly method?: string;
@@ -50,23 +51,7 @@ export function apiGatewayEvent(spec: ApiRequestSpec): APIGatewayProxyEvent {
       authorizer: null,
       protocol: 'HTTP/1.1',
       httpMethod: method,
-      identity: {
-        accessKey: null,
-        accountId: null,
-        apiKey: null,
-        apiKeyId: null,
-        caller: null,
-        clientCert: null,
-        cognitoAuthenticationProvider: null,
-        cognitoAuthenticationType: null,
-        cognitoIdentityId: null,
-        cognitoIdentityPoolId: null,
-        principalOrgId: null,
-        sourceIp: '127.0.0.1',
-        user: null,
-        userAgent: 'vitest',
-        userArn: null,
-      },
+      identity: anonymousIdentity('127.0.0.1', 'vitest'),
       path: `/prod${spec.path}`,
       stage: 'prod',
       requestId: randomUUID(),
