@@ -3,20 +3,20 @@ import { addDays, dayEnd, dayStart, utcDayOf } from '../lib/maintenance/utc-day.
 import { systemClock } from '../lib/ports/clock.ts';
 import type { BenchDatabase } from './bench-database.ts';
 
+import { type SeedShape, seedEvents } from './seed-events.ts';
+
 function partitionName(day: string): string {
   return `journal_event_p${day.replaceAll('-', '')}`;
 }
 
-import { type SeedShape, seedEvents } from './seed-events.ts';
-
 /**
  * Retention of one day: our maintenance drop path (dropPartitionGuarded over the Data API: capture
  * lock, pinned-capture probe, journal_drop_partition) against a DELETE of the same day's rows on a
- * direct connection. Two identical days are seeded before the benchmark's journal (days 60 and 59
- * before today), each as many events as one day of `shape`.
+ * direct connection. Identical days of `shape.retentionDayEvents` events (the issue's "one day (1M
+ * rows)" at full scale) are seeded before the benchmark's journal (60, 59 and 58 days before today).
  */
 export async function benchRetention(db: BenchDatabase, shape: SeedShape) {
-  const perDay = Math.ceil(shape.events / shape.days);
+  const perDay = shape.retentionDayEvents;
   const today = utcDayOf(new Date());
   const dropDay = addDays(today, -60);
   const deleteDay = addDays(today, -59);

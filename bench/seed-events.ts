@@ -1,22 +1,28 @@
 import { addDays, utcDayOf } from '../lib/maintenance/utc-day.ts';
 import type { BenchDatabase } from './bench-database.ts';
 
-/** How much journal a read benchmark runs over. */
-export interface SeedShape {
+/** How much journal to seed. */
+export interface JournalShape {
   readonly events: number;
   readonly days: number;
   readonly swarms: number;
   readonly runs: number;
 }
 
+/** How much journal the read benchmarks run over, per scale. */
+export interface SeedShape extends JournalShape {
+  /** Events in the day the retention benchmark drops (and in its twin that it DELETEs). */
+  readonly retentionDayEvents: number;
+}
+
 export const SEED_SHAPES: Record<string, SeedShape> = {
-  small: { events: 1_000_000, days: 30, swarms: 20, runs: 1_000 },
-  full: { events: 10_000_000, days: 30, swarms: 100, runs: 10_000 },
+  small: { events: 1_000_000, days: 30, swarms: 20, runs: 1_000, retentionDayEvents: 100_000 },
+  full: { events: 10_000_000, days: 30, swarms: 100, runs: 10_000, retentionDayEvents: 1_000_000 },
 };
 
 /** What was seeded: the days (oldest first) and how long seeding took. */
 export interface SeededJournal {
-  readonly shape: SeedShape;
+  readonly shape: JournalShape;
   readonly days: string[];
   readonly seconds: number;
 }
@@ -63,7 +69,7 @@ ON CONFLICT (swarm_id, run_id) DO UPDATE SET first_ts = EXCLUDED.first_ts, last_
  */
 export async function seedEvents(
   db: BenchDatabase,
-  shape: SeedShape,
+  shape: JournalShape,
   last: string = addDays(utcDayOf(new Date()), -1),
 ): Promise<SeededJournal> {
   const started = performance.now();

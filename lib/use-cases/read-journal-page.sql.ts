@@ -47,6 +47,10 @@ const JOURNAL_FILTER_SQL = {
   warnOrError: () => "e.severity IN ('WARN', 'ERROR')",
   since: () => 'e.ts >= CAST(:since AS timestamptz)',
   until: () => 'e.ts < CAST(:until AS timestamptz)',
+  // Bounds that change no result but let the planner skip partitions (see readJournalPage).
+  spanFirst: () => 'e.ts >= CAST(:spanFirst AS timestamptz)',
+  spanLast: () => 'e.ts <= CAST(:spanLast AS timestamptz)',
+  windowStart: () => 'e.ts >= CAST(:windowStart AS timestamptz)',
   // The plain `ts <=` lets the planner prune partitions newer than the cursor.
   before: (id: string) =>
     `(e.ts, ${id}) < (CAST(:beforeTs AS timestamptz), :beforeId) AND e.ts <= CAST(:beforeTs AS timestamptz)`,

@@ -57,6 +57,11 @@ export interface JournalPageRequest {
   readonly maxBytes: number;
   /** "Now" for relative time bounds; a multi-page read passes one instant to all its pages. */
   readonly now?: Date;
+  /**
+   * Where the matching events can be at all (e.g. a run's first and last entry, canonical instants,
+   * inclusive). It changes no result; it lets the planner skip the partitions outside it.
+   */
+  readonly span?: { readonly first: string; readonly last: string };
 }
 
 /** A page, newest first. nextCursor is the last item's position when there is more, else null. */
@@ -104,6 +109,14 @@ const WARN_OR_ERROR: ReadonlySet<string> = new Set(['WARN', 'ERROR']);
 export const FIRST_CHUNK_ROWS = PAGE_DEFAULT_LIMIT;
 
 /**
+ * How far back from its starting point the first statement of a live page looks. Planning and
+ * starting a statement over every daily partition costs more than reading a page (measured in
+ * bench/pages.ts: ~30 partitions x 9 indexes), and a busy journal fills a page from its newest day;
+ * when the window does not fill the page, the next statement reads everything before it.
+ */
+export const FIRST_WINDOW_MS = 86_400_000;
+
+/**
  * Reads one keyset page of journal events, newest first, stopping at the page limit or at
  * `maxBytes` of row text, whichever comes first (see read-journal-page.sql.ts). Usually one
  * statement; a page larger than FIRST_CHUNK_ROWS continues in chunks sized to the remaining budget.
@@ -112,17 +125,31 @@ export async function readJournalPage(
   deps: ReadJournalDeps,
   request: JournalPageRequest,
 ): Promise<JournalPage> {
-  const { filters, parameters } = pageFilters(request, request.now ?? deps.clock.now());
+  const now = request.now ?? deps.clock.now();
+  const { filters, parameters } = pageFilters(request, now);
   const rows: PageRow[] = [];
   let bytes = 0;
   let before = request.before;
+  let windowStart = firstWindowStart(request, now);
   let chunk = Math.min(request.limit, FIRST_CHUNK_ROWS);
+  const page = (hasMore: boolean): JournalPage => {
+    const last = rows.at(-1);
+    return {
+      items: rows.map(journalItemOf),
+      nextCursor: hasMore && last !== undefined ? cursorOf(last) : null,
+      hasMore,
+      bytes,
+    };
+  };
   for (;;) {
-    const statement = journalPageSql(request.source.kind, before === null ? filters : [...filters, 'before']);
-    const result = await deps.sql.execute<PageRow>(statement, {
+    const statementFilters = [...filters];
+    if (before !== null) statementFilters.push('before');
+    if (windowStart !== null) statementFilters.push('windowStart');
+    const result = await deps.sql.execute<PageRow>(journalPageSql(request.source.kind, statementFilters), {
       ...parameters,
       ...sourceParameters(request.source),
       ...beforeParameters(before),
+      ...(windowStart === null ? {} : { windowStart }),
       fetch: chunk + 1,
       limit: chunk,
       maxBytes: request.maxBytes - bytes,
@@ -131,30 +158,74 @@ export async function readJournalPage(
     const included = result.rows.filter((row) => row.included);
     rows.push(...included);
     bytes += included.reduce((sum, row) => sum + Number(row.bytes), 0);
-    const hasMore = included.length < result.rows.length;
     const last = rows.at(-1);
-    // Done unless this chunk filled up with room left in the page: limit or budget reached, or no more.
-    if (!hasMore || last === undefined || included.length < chunk || rows.length >= request.limit) {
-      return {
-        items: rows.map(journalItemOf),
-        nextCursor: hasMore && last !== undefined ? cursorOf(last) : null,
-        hasMore,
-        bytes,
-      };
+    if (included.length < result.rows.length) {
+      // More rows follow. Done when the limit or the byte budget stopped this chunk; a chunk that
+      // filled up with room left in the page goes on after its last row.
+      if (last === undefined || included.length < chunk || rows.length >= request.limit) return page(true);
+      before = cursorOf(last);
+    } else if (windowStart !== null) {
+      // The window ran out before the page was full (or exactly when it was): the rest of the page,
+      // or the answer to "is there more", is before the window. Ids are positive, so (start, 0)
+      // continues with every event earlier than the window's start.
+      before = { ts: windowStart, id: 0 };
+      windowStart = null;
+    } else {
+      return page(false);
     }
-    before = cursorOf(last);
-    const averageRowBytes = bytes / rows.length;
-    chunk = Math.min(
-      request.limit - rows.length,
-      Math.max(1, Math.ceil((request.maxBytes - bytes) / averageRowBytes)),
-    );
+    chunk = nextChunk(request, rows, bytes);
   }
+}
+
+/**
+ * The lower bound of a live page's first statement: FIRST_WINDOW_MS before where the page starts (its
+ * cursor, else the earliest of now, its upper time bound and the span's last entry). Null when the
+ * request's own lower bounds (since, span) already leave at most two windows to read, or for an
+ * archive, which is not partitioned.
+ */
+function firstWindowStart(request: JournalPageRequest, now: Date): string | null {
+  if (request.source.kind !== 'live') return null;
+  const { since, until } = request.filter;
+  const startMs =
+    request.before !== null
+      ? Date.parse(request.before.ts)
+      : Math.min(
+          now.getTime(),
+          until === undefined ? Number.POSITIVE_INFINITY : Date.parse(instantOf(until, now)),
+          request.span === undefined ? Number.POSITIVE_INFINITY : Date.parse(request.span.last),
+        );
+  const lowestMs = Math.max(
+    since === undefined ? Number.NEGATIVE_INFINITY : Date.parse(instantOf(since, now)),
+    request.span === undefined ? Number.NEGATIVE_INFINITY : Date.parse(request.span.first),
+  );
+  if (startMs - lowestMs <= 2 * FIRST_WINDOW_MS) return null;
+  const windowStartMs = startMs - FIRST_WINDOW_MS;
+  // A cursor at the very start of year 1 has no window before it that an instant can name.
+  if (!Number.isFinite(windowStartMs) || windowStartMs < EARLIEST_INSTANT_MS) return null;
+  return canonicalInstant(new Date(windowStartMs));
+}
+
+const EARLIEST_INSTANT_MS = Date.parse('0001-01-01T00:00:00Z');
+
+/** Rows the next statement asks for: what is left of the page, sized to the remaining byte budget. */
+function nextChunk(request: JournalPageRequest, rows: readonly PageRow[], bytes: number): number {
+  if (rows.length === 0) return Math.min(request.limit, FIRST_CHUNK_ROWS);
+  const averageRowBytes = bytes / rows.length;
+  return Math.min(
+    request.limit - rows.length,
+    Math.max(1, Math.ceil((request.maxBytes - bytes) / averageRowBytes)),
+  );
 }
 
 /** The instant a time bound stands for, given "now". */
 export function instantOf(bound: TimeBound, now: Date): string {
   if ('at' in bound) return bound.at;
-  return `${new Date(now.getTime() - bound.agoMs).toISOString().slice(0, 23)}000Z`;
+  return canonicalInstant(new Date(now.getTime() - bound.agoMs));
+}
+
+/** A Date as a canonical instant (journal-instant.ts), whose microseconds are zero. */
+function canonicalInstant(date: Date): string {
+  return `${date.toISOString().slice(0, 23)}000Z`;
 }
 
 function pageFilters(
@@ -182,6 +253,10 @@ function pageFilters(
   if (filter.errorsOnly || onlyWarnOrError) add('warnOrError');
   if (filter.since !== undefined) add('since', { since: instantOf(filter.since, now) });
   if (filter.until !== undefined) add('until', { until: instantOf(filter.until, now) });
+  if (request.span !== undefined && request.source.kind === 'live') {
+    add('spanFirst', { spanFirst: request.span.first });
+    add('spanLast', { spanLast: request.span.last });
+  }
   return { filters, parameters };
 }
 

@@ -43,6 +43,7 @@ export async function readJournalSwarmPage(
     before: query.before,
     limit: query.limit,
     maxBytes: PAGE_MAX_BYTES,
+    ...(run.liveSpan === null ? {} : { span: run.liveSpan }),
   });
   return { run, page };
 }

@@ -60,6 +60,7 @@ export async function readJournalSwarmTimeline(
       limit: Math.min(PAGE_MAX_LIMIT, limit - items.length),
       maxBytes: Math.min(PAGE_MAX_BYTES, TIMELINE_MAX_BYTES - bytes),
       now,
+      ...(run.liveSpan === null ? {} : { span: run.liveSpan }),
     });
     items.push(...page.items);
     bytes += page.bytes;

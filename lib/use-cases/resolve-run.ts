@@ -1,4 +1,5 @@
 import { json } from '../db/sql-parameters.ts';
+import { instantFromSqlTimestamp } from '../journal/journal-instant.ts';
 import type { RunLifecycleState } from '../journal/run-lifecycle.ts';
 import type { SqlExecutor, SqlRow } from '../ports/sql-client.ts';
 
@@ -11,6 +12,11 @@ export interface ResolvedRun {
   readonly resolvedBy: RunResolution;
   /** The run's pinned capture (whatever its archival status): its events are read from the archive. */
   readonly capture: { readonly id: string; readonly status: string } | null;
+  /**
+   * First and last entry of the run in the live journal (journal_run, kept by ingest in the statement
+   * that stores the events), canonical instants; null when the run has no entries.
+   */
+  readonly liveSpan: { readonly first: string; readonly last: string } | null;
 }
 
 /**
@@ -27,20 +33,23 @@ export const ACTIVE_RUN_STATES: readonly RunLifecycleState[] = [
   'REMOVING',
 ];
 
-const PINNED_CAPTURE = `
+const PINNED_CAPTURE_AND_SPAN = `
 LEFT JOIN journal_capture capture
   ON capture.scope = 'SWARM' AND capture.swarm_id = :swarmId AND capture.run_id = candidate.run_id
-  AND capture.pinned`;
+  AND capture.pinned
+LEFT JOIN journal_run span ON span.swarm_id = :swarmId AND span.run_id = candidate.run_id`;
 
 const REQUESTED_RUN_SQL = `
-SELECT candidate.run_id, 'requested' AS resolved_by, capture.id AS capture_id, capture.status AS capture_status
+SELECT candidate.run_id, 'requested' AS resolved_by, capture.id AS capture_id, capture.status AS capture_status,
+  span.first_ts AS span_first_ts, span.last_ts AS span_last_ts
 FROM (SELECT CAST(:runId AS text) AS run_id) candidate
-${PINNED_CAPTURE}`;
+${PINNED_CAPTURE_AND_SPAN}`;
 
 // Each branch reads one row off an index: idx_journal_run_swarm_last_ts (journal_run) and
 // idx_journal_capture_swarm_last_ts (journal_capture).
 const SWARM_RUN_SQL = `
-SELECT candidate.run_id, candidate.resolved_by, capture.id AS capture_id, capture.status AS capture_status
+SELECT candidate.run_id, candidate.resolved_by, capture.id AS capture_id, capture.status AS capture_status,
+  span.first_ts AS span_first_ts, span.last_ts AS span_last_ts
 FROM (
   SELECT ranked.run_id, ranked.resolved_by
   FROM (
@@ -66,13 +75,15 @@ FROM (
   ORDER BY ranked.rank
   LIMIT 1
 ) candidate
-${PINNED_CAPTURE}`;
+${PINNED_CAPTURE_AND_SPAN}`;
 
 interface RunRow extends SqlRow {
   run_id: string;
   resolved_by: RunResolution;
   capture_id: string | null;
   capture_status: string | null;
+  span_first_ts: string | null;
+  span_last_ts: string | null;
 }
 
 /**
@@ -95,5 +106,12 @@ export async function resolveRun(
     runId: row.run_id,
     resolvedBy: row.resolved_by,
     capture: row.capture_id === null ? null : { id: row.capture_id, status: row.capture_status ?? 'pending' },
+    liveSpan:
+      row.span_first_ts === null || row.span_last_ts === null
+        ? null
+        : {
+            first: instantFromSqlTimestamp(row.span_first_ts),
+            last: instantFromSqlTimestamp(row.span_last_ts),
+          },
   };
 }

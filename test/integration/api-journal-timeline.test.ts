@@ -57,6 +57,7 @@ describe('GET /api/swarms/{swarmId}/journal', () => {
     await insertRun(db.pg, {
       swarmId: 'swarm-a',
       runId: 'run-1',
+      firstTs: '2030-04-01T10:00:00Z',
       lastTs: '2030-04-01T12:00:00Z',
       lifecycleState: 'RUNNING',
     });

@@ -77,12 +77,19 @@ export async function ensurePartitions(pool: pg.Pool, days: readonly string[]): 
 /** A journal_run row as ingest maintains it. */
 export async function insertRun(
   pool: pg.Pool,
-  run: { swarmId: string; runId: string; lastTs: string | null; lifecycleState?: string | null },
+  run: {
+    swarmId: string;
+    runId: string;
+    lastTs: string | null;
+    /** The run's first entry; lastTs when not given. */
+    firstTs?: string;
+    lifecycleState?: string | null;
+  },
 ): Promise<void> {
   await pool.query(
     `INSERT INTO journal_run (swarm_id, run_id, first_ts, last_ts, lifecycle_state, lifecycle_ts)
-     VALUES ($1, $2, $3, $3, $4, $3)`,
-    [run.swarmId, run.runId, run.lastTs, run.lifecycleState ?? null],
+     VALUES ($1, $2, COALESCE($5::timestamptz, $3::timestamptz), $3, $4, $3)`,
+    [run.swarmId, run.runId, run.lastTs, run.lifecycleState ?? null, run.firstTs ?? null],
   );
 }
 

@@ -1,0 +1,64 @@
+import type pg from 'pg';
+import { toDataApiParameters } from '../lib/db/data-api-parameters.ts';
+import type { SqlClient, SqlExecutor, SqlParameters } from '../lib/ports/sql-client.ts';
+import { translateNamedParameters } from '../local/data-api/named-parameters.ts';
+import { bindParameters } from '../local/data-api/parameters.ts';
+import { executeStatementRequest, parseRequestBody } from '../local/data-api/requests.ts';
+
+/** A statement a use case sent, as it sent it. */
+export interface RecordedStatement {
+  readonly sql: string;
+  readonly parameters: SqlParameters | undefined;
+}
+
+/**
+ * A client that passes every statement on to `inner` and keeps a copy, for replaying it directly.
+ * Statements inside a transaction are recorded too (the replay runs them outside one).
+ */
+export function recordingClient(inner: SqlClient): { sql: SqlClient; statements: RecordedStatement[] } {
+  const statements: RecordedStatement[] = [];
+  const recording = (executor: SqlExecutor): SqlExecutor => ({
+    execute: (sql, parameters) => {
+      statements.push({ sql, parameters });
+      return executor.execute(sql, parameters);
+    },
+    batch: (sql, parameterSets) => executor.batch(sql, parameterSets),
+  });
+  return {
+    statements,
+    sql: { ...recording(inner), transaction: (work) => inner.transaction((tx) => work(recording(tx))) },
+  };
+}
+
+const rawText = { getTypeParser: () => (value: string) => value };
+
+/**
+ * Runs recorded statements on a direct connection exactly as the local Data API binds them (the
+ * request body the SDK would send, parsed and bound by the endpoint's own code; extended protocol,
+ * raw text rows): the statements' own cost, without the HTTP, JSON and SDK work around them.
+ * Returns the number of rows they returned.
+ */
+export async function replayDirect(pool: pg.Pool, statements: readonly RecordedStatement[]): Promise<number> {
+  let rows = 0;
+  for (const statement of statements) {
+    const named = translateNamedParameters(statement.sql);
+    const body = JSON.stringify(
+      { resourceArn: '', secretArn: '', sql: '', parameters: toDataApiParameters(statement.parameters) },
+      // Blobs travel base64-encoded; `this[key]` is the value before Buffer#toJSON rewrote it.
+      function (this: Record<string, unknown>, key, value: unknown) {
+        const original = this[key];
+        return original instanceof Uint8Array ? Buffer.from(original).toString('base64') : value;
+      },
+    );
+    const request = parseRequestBody(body, executeStatementRequest);
+    const bound = bindParameters(named, request.parameters);
+    const result = await pool.query({
+      text: named.text,
+      values: bound.values,
+      types: Object.assign([...bound.types], rawText) as unknown as pg.CustomTypesConfig,
+      rowMode: 'array',
+    } as pg.QueryArrayConfig);
+    rows += result.rows.length;
+  }
+  return rows;
+}
