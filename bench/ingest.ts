@@ -34,8 +34,11 @@ const COLUMNS = [
   'namespace_path',
 ] as const;
 
-/** A realistic swarm event (~600 bytes as JSON), spread over 20 runs and one day. */
-function entry(i: number): Record<string, unknown> {
+/**
+ * A realistic swarm event (~600 bytes as JSON), spread over 20 runs and one day: every 50th an ERROR,
+ * every 10th otherwise a WARN, the rest INFO.
+ */
+export function benchEvent(i: number): Record<string, unknown> {
   return {
     eventUid: randomUUID(),
     timestamp: new Date(Date.now() - 3_600_000 + i).toISOString(),
@@ -55,7 +58,8 @@ function entry(i: number): Record<string, unknown> {
   };
 }
 
-async function resetJournal(db: BenchDatabase): Promise<void> {
+/** Empties the journal and what ingest maintains beside it. */
+export async function resetJournal(db: BenchDatabase): Promise<void> {
   await db.pg.query(
     'TRUNCATE journal_event, journal_run, journal_counter, journal_swarm_minute, journal_rejected',
   );
@@ -71,7 +75,7 @@ async function handlerRate(
   const started = performance.now();
   for (let offset = 0; offset < events; offset += batchSize) {
     const Records = Array.from({ length: Math.min(batchSize, events - offset) }, (_, j) =>
-      sqsRecord(entry(offset + j)),
+      sqsRecord(benchEvent(offset + j)),
     );
     const context = createLambdaContext({
       functionName: 'ingest',
@@ -113,7 +117,7 @@ function sqsRecord(body: unknown): SQSRecord {
 async function copyRate(db: BenchDatabase, events: number) {
   const rows: StorableEvent[] = [];
   for (let i = 0; i < events; i += 1) {
-    const parsed = parseJournalEvent(entry(i), { messageId: 'bench', index: i });
+    const parsed = parseJournalEvent(benchEvent(i), { messageId: 'bench', index: i });
     if (!parsed.ok) throw new Error(parsed.reason);
     rows.push(toStorableEvent(parsed.event));
   }
@@ -151,7 +155,7 @@ async function singleRowRate(db: BenchDatabase, events: number) {
   await resetJournal(db);
   const started = performance.now();
   for (let i = 0; i < events; i += 1) {
-    const parsed = parseJournalEvent(entry(i), { messageId: 'bench', index: i });
+    const parsed = parseJournalEvent(benchEvent(i), { messageId: 'bench', index: i });
     if (!parsed.ok) throw new Error(parsed.reason);
     const row = toStorableEvent(parsed.event);
     await db.sql.execute(

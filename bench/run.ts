@@ -1,9 +1,11 @@
 import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import { startBenchDatabase } from './bench-database.ts';
+import { benchClient } from './client.ts';
 import { benchColdStart } from './cold-start.ts';
 import { benchIngest } from './ingest.ts';
 import { benchPages } from './pages.ts';
+import { benchPins } from './pins.ts';
 import { benchRetention } from './retention.ts';
 import { benchRunsIndex } from './runs-index.ts';
 import { SEED_SHAPES, seedEvents } from './seed-events.ts';
@@ -11,7 +13,12 @@ import { SEED_SHAPES, seedEvents } from './seed-events.ts';
 // `npm run bench [-- --scale small|full]`: every figure against a baseline measured in the same run,
 // on the same data, printed as one JSON document (and a short table on stderr).
 const { values } = parseArgs({ options: { scale: { type: 'string', default: 'small' } } });
-const SCALES: Record<string, { events: number }> = { small: { events: 20_000 }, full: { events: 200_000 } };
+// events: ingest's per batch size; pinEvents: the run each capture mode archives; clientSeconds: each
+// producer-client phase.
+const SCALES: Record<string, { events: number; pinEvents: number; clientSeconds: number }> = {
+  small: { events: 20_000, pinEvents: 100_000, clientSeconds: 10 },
+  full: { events: 200_000, pinEvents: 1_000_000, clientSeconds: 30 },
+};
 const scale = SCALES[values.scale];
 const shape = SEED_SHAPES[values.scale];
 if (!scale || !shape) {
@@ -22,6 +29,11 @@ if (!scale || !shape) {
 const db = await startBenchDatabase();
 try {
   const ingest = await benchIngest(db, scale);
+  const ingestRate = ingest.handler.find((rate) => rate.batchSize === 1000)?.eventsPerSecond ?? 0;
+  console.error(`pins: archiving a run of ${scale.pinEvents} events in each mode...`);
+  const pins = await benchPins(db, { events: scale.pinEvents }, ingestRate);
+  console.error(`client: ${scale.clientSeconds} s per phase...`);
+  const client = await benchClient({ seconds: scale.clientSeconds });
   console.error(`seeding ${shape.events} events over ${shape.days} days...`);
   const seeded = await seedEvents(db, shape);
   const pages = await benchPages(db);
@@ -37,6 +49,8 @@ try {
     },
     scale: values.scale,
     ingest,
+    pins,
+    client,
     seed: { ...seeded.shape, seconds: seeded.seconds },
     pages,
     runsIndex,
@@ -52,18 +66,41 @@ try {
   console.error(
     `  batch 1000 / COPY = ${ingest.ratios.batch1000VsCopy} (target >= 0.5); / single-row = ${ingest.ratios.batch1000VsSingleRow} (target >= 10)`,
   );
-  console.error(`\npages (limit ${pages.pageLimit}; ms p50/p99 keyset over the Data API, OFFSET p50)`);
+  console.error(
+    `\npins (a run of ${pins.runEvents} events; rows archived/s by pin + maintenance passes over the Data API)`,
+  );
+  for (const m of pins.modes)
+    console.error(
+      `  ${m.mode.padEnd(12)} ${String(m.rows).padStart(8)} rows  ${m.rowsPerSecond}/s  x${m.vsIngest} of ingest (${pins.ingestEventsPerSecond}/s)  x${m.vsPlainInsertSelect} of INSERT ... SELECT (${m.plainInsertSelect.rowsPerSecond}/s)`,
+    );
+  const { publishCost, sustained, overload } = client;
+  console.error(`\nclient (events of ~${client.eventBytes} bytes, local SQS in a process of its own)`);
+  console.error(
+    `  publish() us p50/p99/max ${publishCost.publishUs.p50}/${publishCost.publishUs.p99}/${publishCost.publishUs.max}; JSON.stringify p50 ${publishCost.stringifyUs.p50} (x${client.ratios.publishVsStringify})`,
+  );
+  console.error(
+    `  publish() calls over 1 ms ${publishCost.callsOver1ms} of ${publishCost.calls}; GC pauses over 1 ms ${publishCost.gcPauses.over1ms}, longest ${publishCost.gcPauses.maxMs} ms`,
+  );
+  console.error(
+    `  sustained: delivered ${sustained.deliveredPerSecond}/s; raw SendMessageBatch of the envelopes ${client.rawEnvelopes.eventsPerSecond}/s (x${client.ratios.deliveredVsRawEnvelopes}), one event a message ${client.rawOnePerMessage.eventsPerSecond}/s (x${client.ratios.deliveredVsRawOnePerMessage})`,
+  );
+  console.error(
+    `  overload (bursts of ${overload.callsPerTurn}): published ${overload.publishedPerSecond}/s, delivered ${overload.deliveredPerSecond}/s, dropped INFO ${overload.dropped.INFO}, WARN/ERROR lost ${overload.lostWarnError}, backpressure episodes ${overload.backpressureEpisodes}`,
+  );
+  console.error(
+    `\npages (limit ${pages.pageLimit}; ms p50/p99: use case over the Data API | its statements, direct | OFFSET p50, direct)`,
+  );
   for (const page of pages.cases)
     for (const d of page.depths)
       console.error(
-        `  ${page.name.padEnd(24)} depth ${String(d.depth).padEnd(6)} ${d.keyset.p50}/${d.keyset.p99}  OFFSET ${d.offset.p50}  x${d.offsetVsKeyset}`,
+        `  ${page.name.padEnd(24)} depth ${String(d.depth).padEnd(6)} ${d.keyset.p50}/${d.keyset.p99} | ${d.statement.p50}/${d.statement.p99} | OFFSET ${d.offset.p50}  x${d.offsetVsStatement}`,
       );
   console.error(
     `  Data API round trip (SELECT 1) ${pages.dataApiRoundTrip.p50}/${pages.dataApiRoundTrip.p99}`,
   );
   console.error(`  targets ${JSON.stringify(pages.targets)}`);
   console.error(
-    `\nruns index: listRuns p50/p99 ${runsIndex.listRuns.p50}/${runsIndex.listRuns.p99} ms, GROUP BY p50 ${runsIndex.groupByScan.p50} ms, x${runsIndex.groupByVsListRuns}`,
+    `\nruns index: listRuns p50/p99 ${runsIndex.listRuns.p50}/${runsIndex.listRuns.p99} ms (its statement, direct: ${runsIndex.listRunsStatement.p50}/${runsIndex.listRunsStatement.p99}), GROUP BY p50 ${runsIndex.groupByScan.p50} ms, x${runsIndex.groupByVsListRuns} (x${runsIndex.groupByVsListRunsStatement} against the statement)`,
   );
   console.error(
     `retention: drop ${retention.dropMs} ms, DELETE ${retention.deleteMs} ms of ${retention.rowsPerDay} rows, x${retention.deleteVsDrop} (target >= 100); VACUUM after DELETE ${retention.vacuumAfterDeleteMs} ms, DROP statement alone ${retention.directDropStatementMs} ms`,

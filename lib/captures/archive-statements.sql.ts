@@ -14,7 +14,7 @@
  */
 
 /** journal_event columns copied into the archive (journal_event.id becomes source_id). */
-const EVENT_COLUMNS = [
+export const EVENT_COLUMNS = [
   'ts',
   'scope',
   'swarm_id',
@@ -40,7 +40,8 @@ const EVENT_COLUMNS = [
   'ingested_at',
 ] as const;
 
-const SLIM_DROPS: ReadonlySet<string> = new Set(['raw', 'extra']);
+/** The columns a SLIM capture leaves NULL. */
+export const SLIM_DROPS: ReadonlySet<string> = new Set(['raw', 'extra']);
 
 /** The source columns a statement reads from journal_event (alias s). */
 const SOURCE_SELECT = ['s.id', ...EVENT_COLUMNS.map((column) => `s.${column}`)].join(', ');
