@@ -38,7 +38,7 @@ export async function startBenchDatabase(): Promise<BenchDatabase> {
     database,
   });
   await applyMigrations(sql, await readMigrationFiles());
-  const pool = new pg.Pool({ connectionString: postgres.urlFor(database), max: 4 });
+  const pool = new pg.Pool({ connectionString: postgres.urlFor(database), max: 8 });
   return {
     sql,
     pg: pool,

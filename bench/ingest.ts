@@ -9,6 +9,9 @@ import { createLambdaContext } from '../local/event-source/lambda-context.ts';
 import { loadIngestHandler } from '../local/ingest-pipeline.ts';
 import type { BenchDatabase } from './bench-database.ts';
 
+/** The ingest event source mapping's default maximum concurrency (infra/journal-ingest.ts). */
+const DEPLOYED_MAX_CONCURRENCY = 5;
+
 const COLUMNS = [
   'event_uid',
   'ts',
@@ -65,15 +68,21 @@ export async function resetJournal(db: BenchDatabase): Promise<void> {
   );
 }
 
+/**
+ * Events/s through the handler: batches of `batchSize`, `concurrency` invocations at a time (the event
+ * source mapping runs up to its maximum concurrency of batches at once; here they share one process).
+ */
 async function handlerRate(
   db: BenchDatabase,
   handler: Awaited<ReturnType<typeof loadIngestHandler>>,
   events: number,
   batchSize: number,
+  concurrency = 1,
 ) {
   await resetJournal(db);
+  const offsets = Array.from({ length: Math.ceil(events / batchSize) }, (_, i) => i * batchSize);
   const started = performance.now();
-  for (let offset = 0; offset < events; offset += batchSize) {
+  const invoke = async (offset: number) => {
     const Records = Array.from({ length: Math.min(batchSize, events - offset) }, (_, j) =>
       sqsRecord(benchEvent(offset + j)),
     );
@@ -87,11 +96,22 @@ async function handlerRate(
     const result = await handler({ Records } as SQSEvent, context);
     if (result && result.batchItemFailures.length > 0)
       throw new Error('ingest reported failures during the benchmark');
-  }
+  };
+  await Promise.all(
+    Array.from({ length: concurrency }, async (_, worker) => {
+      for (let i = worker; i < offsets.length; i += concurrency) await invoke(offsets[i] ?? 0);
+    }),
+  );
   const seconds = (performance.now() - started) / 1000;
   const { rows } = await db.pg.query('SELECT count(*)::int AS n FROM journal_event');
   if (rows[0].n !== events) throw new Error(`stored ${rows[0].n} of ${events}`);
-  return { batchSize, events, seconds: round(seconds), eventsPerSecond: Math.round(events / seconds) };
+  return {
+    batchSize,
+    concurrency,
+    events,
+    seconds: round(seconds),
+    eventsPerSecond: Math.round(events / seconds),
+  };
 }
 
 function sqsRecord(body: unknown): SQSRecord {
@@ -113,27 +133,34 @@ function sqsRecord(body: unknown): SQSRecord {
   };
 }
 
-/** The practical limit: PostgreSQL COPY of the same rows into the same table, indexes and all. */
-async function copyRate(db: BenchDatabase, events: number) {
-  const rows: StorableEvent[] = [];
+/**
+ * The practical limit: PostgreSQL COPY of the same rows into the same table, indexes and all, in
+ * `streams` COPY statements at once (each its share of the rows, on its own connection).
+ */
+async function copyRate(db: BenchDatabase, events: number, streams = 1) {
+  const lines: string[][] = Array.from({ length: streams }, () => []);
   for (let i = 0; i < events; i += 1) {
     const parsed = parseJournalEvent(benchEvent(i), { messageId: 'bench', index: i });
     if (!parsed.ok) throw new Error(parsed.reason);
-    rows.push(toStorableEvent(parsed.event));
+    lines[i % streams]?.push(csvLine(toStorableEvent(parsed.event)));
   }
   await resetJournal(db);
-  const client = await db.pg.connect();
   const started = performance.now();
-  try {
-    const copy = client.query(
-      copyFrom(`COPY journal_event (${COLUMNS.join(', ')}) FROM STDIN WITH (FORMAT csv)`),
-    );
-    await pipeline(Readable.from(rows.map(csvLine)), copy);
-  } finally {
-    client.release();
-  }
+  await Promise.all(
+    lines.map(async (share) => {
+      const client = await db.pg.connect();
+      try {
+        const copy = client.query(
+          copyFrom(`COPY journal_event (${COLUMNS.join(', ')}) FROM STDIN WITH (FORMAT csv)`),
+        );
+        await pipeline(Readable.from(share), copy);
+      } finally {
+        client.release();
+      }
+    }),
+  );
   const seconds = (performance.now() - started) / 1000;
-  return { events, seconds: round(seconds), eventsPerSecond: Math.round(events / seconds) };
+  return { events, streams, seconds: round(seconds), eventsPerSecond: Math.round(events / seconds) };
 }
 
 function csvLine(row: StorableEvent): string {
@@ -206,17 +233,27 @@ export async function benchIngest(db: BenchDatabase, scale: { events: number }) 
     );
   }
   const copy = await copyRate(db, scale.events);
+  // The deployed event source mapping runs up to DEPLOYED_MAX_CONCURRENCY batches at once; its like
+  // for like is as many COPY streams at once.
+  const concurrent = await handlerRate(db, handler, scale.events, 1000, DEPLOYED_MAX_CONCURRENCY);
+  const copyConcurrent = await copyRate(db, scale.events, DEPLOYED_MAX_CONCURRENCY);
   const singleRow = await singleRowRate(db, Math.max(500, scale.events / 20));
   const at1000 = handlerRates.at(-1)?.eventsPerSecond ?? 0;
   const vsCopy = round(at1000 / copy.eventsPerSecond);
+  const concurrentVsCopy = round(concurrent.eventsPerSecond / copyConcurrent.eventsPerSecond);
   const vsSingleRow = round(at1000 / singleRow.eventsPerSecond);
   return {
     handler: handlerRates,
     copy,
+    concurrent: { handler: concurrent, copy: copyConcurrent },
     singleRow,
-    ratios: { batch1000VsCopy: vsCopy, batch1000VsSingleRow: vsSingleRow },
+    ratios: {
+      batch1000VsCopy: vsCopy,
+      batch1000ConcurrentVsCopyConcurrent: concurrentVsCopy,
+      batch1000VsSingleRow: vsSingleRow,
+    },
     targets: {
-      batch1000VsCopy: { target: 0.5, met: vsCopy >= 0.5 },
+      batch1000VsCopy: { target: 0.5, met: vsCopy >= 0.5, concurrentMet: concurrentVsCopy >= 0.5 },
       batch1000VsSingleRow: { target: 10, met: vsSingleRow >= 10 },
     },
   };

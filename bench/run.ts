@@ -64,6 +64,9 @@ try {
   console.error(`  COPY baseline         ${ingest.copy.eventsPerSecond}`);
   console.error(`  one INSERT per event  ${ingest.singleRow.eventsPerSecond}`);
   console.error(
+    `  batch 1000 x ${ingest.concurrent.handler.concurrency} at once ${ingest.concurrent.handler.eventsPerSecond}; COPY x ${ingest.concurrent.copy.streams} streams ${ingest.concurrent.copy.eventsPerSecond}; ratio ${ingest.ratios.batch1000ConcurrentVsCopyConcurrent}`,
+  );
+  console.error(
     `  batch 1000 / COPY = ${ingest.ratios.batch1000VsCopy} (target >= 0.5); / single-row = ${ingest.ratios.batch1000VsSingleRow} (target >= 10)`,
   );
   console.error(

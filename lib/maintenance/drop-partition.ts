@@ -22,16 +22,26 @@ interface ProbeRow extends Record<string, unknown> {
 /**
  * Drops a day's partition, unless pinned captures still need its events. In one transaction:
  * 1. lock journal_capture in EXCLUSIVE mode: no capture can be created, unpinned or advanced until
- *    the drop commits, so what step 2 sees stays true (a pin racing the drop either committed its
+ *    the drop commits, so what step 3 sees stays true (a pin racing the drop either committed its
  *    capture before this lock, and is seen, or creates it after the drop, when the events are gone
  *    and the pin sees the run as it is then);
- * 2. find every pinned capture's kept events of the day that are not archived yet (late arrivals,
+ * 2. lock journal_event in SHARE mode: ingest statements in flight commit first and later ones wait
+ *    for the drop (reads go on), so no event of the day can arrive after step 3 has looked and be
+ *    dropped unarchived;
+ * 3. find every pinned capture's kept events of the day that are not archived yet (late arrivals,
  *    captures whose archival has not reached the day) — all captures, complete or not;
- * 3. copy them if they are at most `copyLimit` (bounded statements), else give up and leave the
+ * 4. copy them if they are at most `copyLimit` (bounded statements), else give up and leave the
  *    partition for after the archival passes;
- * 4. drop the partition (journal_drop_partition: ACCESS EXCLUSIVE on journal_event for a moment).
- * journal_capture is locked before journal_event here, as in every archival statement, so the two
- * cannot deadlock. `lockTimeoutMs` bounds each wait; a lock timeout surfaces as SQLSTATE 55P03.
+ * 5. lock journal_event in ACCESS EXCLUSIVE mode, then drop the partition (journal_drop_partition
+ *    locks the partition, then DROP TABLE locks journal_event again).
+ * journal_event is locked ONLY (the partitioned table itself, not every partition: other days' readers
+ * and writers keep going until the drop). Locks are taken in one order: journal_capture,
+ * journal_event, the partition. Every archival
+ * statement locks journal_capture before journal_event, and every query and insert locks
+ * journal_event before its partitions, so none of them can deadlock with a drop; taking the
+ * partition before journal_event (what journal_drop_partition alone would do) deadlocks with any
+ * reader or writer that holds journal_event and reaches for the partition. `lockTimeoutMs` bounds
+ * each wait; a lock timeout surfaces as SQLSTATE 55P03.
  */
 export async function dropPartitionGuarded(
   deps: { readonly sql: SqlClient; readonly clock: Clock },
@@ -47,6 +57,7 @@ export async function dropPartitionGuarded(
   return deps.sql.transaction(async (tx): Promise<DropOutcome> => {
     await setLockTimeout(tx, request.lockTimeoutMs);
     await tx.execute('LOCK TABLE journal_capture IN EXCLUSIVE MODE');
+    await tx.execute('LOCK TABLE ONLY journal_event IN SHARE MODE');
     const probe = await tx.execute<ProbeRow>(MISSING_ARCHIVE_PROBE_SQL, {
       lifecycle: json(LIFECYCLE_EVENT_KEYS),
       from: timestamp(from),
@@ -67,6 +78,7 @@ export async function dropPartitionGuarded(
       });
       archivedBeforeDrop += copied.inserted;
     }
+    await tx.execute('LOCK TABLE ONLY journal_event IN ACCESS EXCLUSIVE MODE');
     const { rows } = await tx.execute<{ rows: number | null }>(
       'SELECT journal_drop_partition(:day) AS rows',
       {

@@ -222,6 +222,28 @@ describe('journal API (props)', () => {
     expect(methods.get('GET /api/journal/captures')?.authorizationType).toBe('AWS_IAM');
   });
 
+  test('opens nothing else with publicMetrics and CORS: every other route, writes included, requires IAM', () => {
+    for (const route of JOURNAL_API_ROUTES) {
+      const open = route.path === '/health' || route.path === '/metrics';
+      expect(methods.get(routeKey(route))?.authorizationType, routeKey(route)).toBe(
+        open ? 'NONE' : 'AWS_IAM',
+      );
+    }
+  });
+
+  test('answers preflights in API Gateway itself: no method without authorization reaches a function but /health and /metrics', () => {
+    const unauthorized = [...methods.values()].filter((method) => method.authorizationType === 'NONE');
+
+    expect(
+      unauthorized
+        .filter((method) => method.integrationType !== 'MOCK')
+        .map((method) => method.key)
+        .sort(),
+    ).toEqual(['GET /health', 'GET /metrics']);
+    for (const method of unauthorized.filter((m) => m.integrationType === 'MOCK'))
+      expect(method.key, method.key).toMatch(/^OPTIONS /);
+  });
+
   test('answers CORS preflights for the allowed origins and tells the functions the same origins', () => {
     const options = [...methods.values()].filter((method) => method.key.startsWith('OPTIONS '));
 

@@ -17,6 +17,7 @@ import {
   testMaintenanceSettings,
   unlimitedBudget,
 } from '../support/capture-fixtures.ts';
+import { someoneWaitsFor } from '../support/lock-waits.ts';
 import type { TestDatabase } from '../support/test-database.ts';
 
 const D0 = '2031-09-01';
@@ -38,20 +39,6 @@ async function archivedIds(db: TestDatabase, runId: string): Promise<number[]> {
     [runId],
   );
   return rows.map((row) => row.id);
-}
-
-/** Waits until some session of this database waits for `mode` on `relation`. */
-async function someoneWaitsFor(db: TestDatabase, relation: string, mode: string): Promise<void> {
-  for (let attempt = 0; attempt < 400; attempt++) {
-    const { rows } = await db.pg.query(
-      `SELECT 1 FROM pg_locks WHERE relation = $1::regclass AND mode = $2 AND NOT granted
-         AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
-      [relation, mode],
-    );
-    if (rows.length > 0) return;
-    await sleep(25);
-  }
-  throw new Error(`nobody waited for ${mode} on ${relation}`);
 }
 
 describe('pinning while maintenance drops the run’s partitions', () => {
