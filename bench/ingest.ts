@@ -3,11 +3,14 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { from as copyFrom } from 'pg-copy-streams';
+import { json } from '../lib/db/sql-parameters.ts';
 import { parseJournalEvent } from '../lib/journal/parse-event.ts';
 import { type StorableEvent, toStorableEvent } from '../lib/use-cases/storable-event.ts';
+import { STORE_EVENTS_SQL } from '../lib/use-cases/store-events.sql.ts';
 import { createLambdaContext } from '../local/event-source/lambda-context.ts';
 import { loadIngestHandler } from '../local/ingest-pipeline.ts';
 import type { BenchDatabase } from './bench-database.ts';
+import { type RecordedStatement, replayDirect } from './statement-replay.ts';
 
 /** The ingest event source mapping's default maximum concurrency (infra/journal-ingest.ts). */
 const DEPLOYED_MAX_CONCURRENCY = 5;
@@ -177,6 +180,28 @@ function csvValue(value: unknown): string {
   return `"${text.replaceAll('"', '""')}"`;
 }
 
+/**
+ * The ingest statement alone: the handler's statement for batches of 1,000 of the same rows, bound as
+ * the local Data API binds it but sent on a direct connection. Against COPY it is the database's share
+ * of the gap; the rest is the handler's work and the Data API transport, which share these cores here.
+ */
+async function storeStatementRate(db: BenchDatabase, events: number) {
+  const batches: RecordedStatement[] = [];
+  for (let offset = 0; offset < events; offset += 1000) {
+    const rows = Array.from({ length: Math.min(1000, events - offset) }, (_, j) => {
+      const parsed = parseJournalEvent(benchEvent(offset + j), { messageId: 'bench', index: offset + j });
+      if (!parsed.ok) throw new Error(parsed.reason);
+      return toStorableEvent(parsed.event);
+    });
+    batches.push({ sql: STORE_EVENTS_SQL, parameters: { events: json(rows), rejected: json([]) } });
+  }
+  await resetJournal(db);
+  const started = performance.now();
+  for (const batch of batches) await replayDirect(db.pg, [batch]);
+  const seconds = (performance.now() - started) / 1000;
+  return { events, batchSize: 1000, seconds: round(seconds), eventsPerSecond: Math.round(events / seconds) };
+}
+
 /** What a naive writer does: one INSERT statement per event, through the same Data API path. */
 async function singleRowRate(db: BenchDatabase, events: number) {
   await resetJournal(db);
@@ -237,6 +262,7 @@ export async function benchIngest(db: BenchDatabase, scale: { events: number }) 
   // for like is as many COPY streams at once.
   const concurrent = await handlerRate(db, handler, scale.events, 1000, DEPLOYED_MAX_CONCURRENCY);
   const copyConcurrent = await copyRate(db, scale.events, DEPLOYED_MAX_CONCURRENCY);
+  const statementAlone = await storeStatementRate(db, scale.events);
   const singleRow = await singleRowRate(db, Math.max(500, scale.events / 20));
   const at1000 = handlerRates.at(-1)?.eventsPerSecond ?? 0;
   const vsCopy = round(at1000 / copy.eventsPerSecond);
@@ -246,8 +272,10 @@ export async function benchIngest(db: BenchDatabase, scale: { events: number }) 
     handler: handlerRates,
     copy,
     concurrent: { handler: concurrent, copy: copyConcurrent },
+    statementAlone,
     singleRow,
     ratios: {
+      statementAloneVsCopy: round(statementAlone.eventsPerSecond / copy.eventsPerSecond),
       batch1000VsCopy: vsCopy,
       batch1000ConcurrentVsCopyConcurrent: concurrentVsCopy,
       batch1000VsSingleRow: vsSingleRow,

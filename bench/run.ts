@@ -64,6 +64,9 @@ try {
   console.error(`  COPY baseline         ${ingest.copy.eventsPerSecond}`);
   console.error(`  one INSERT per event  ${ingest.singleRow.eventsPerSecond}`);
   console.error(
+    `  the ingest statement alone, direct, batch 1000 ${ingest.statementAlone.eventsPerSecond} (x${ingest.ratios.statementAloneVsCopy} COPY)`,
+  );
+  console.error(
     `  batch 1000 x ${ingest.concurrent.handler.concurrency} at once ${ingest.concurrent.handler.eventsPerSecond}; COPY x ${ingest.concurrent.copy.streams} streams ${ingest.concurrent.copy.eventsPerSecond}; ratio ${ingest.ratios.batch1000ConcurrentVsCopyConcurrent}`,
   );
   console.error(
