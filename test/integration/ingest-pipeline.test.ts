@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { GetQueueAttributesCommand, SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSEvent } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, test } from 'vitest';
 import type { SqsHandler } from '../../local/event-source/invoke-handler.ts';
@@ -12,6 +12,7 @@ import {
 } from '../../local/ingest-pipeline.ts';
 import { createLocalSqsClient } from '../../local/sqs/local-sqs-client.ts';
 import { type LocalSqs, startLocalSqs } from '../../local/sqs/start-local-sqs.ts';
+import { queueDepth, sendBodies } from '../support/ingest-fault-fixtures.ts';
 import { envelope, journalEntry } from '../support/journal-event-factory.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 
@@ -41,27 +42,6 @@ afterAll(async () => {
   await localSqs.close();
   await db.drop();
 });
-
-async function sendBodies(queueUrl: string, bodies: readonly string[]): Promise<void> {
-  for (let i = 0; i < bodies.length; i += 10) {
-    const entries = bodies.slice(i, i + 10).map((body, j) => ({ Id: String(j), MessageBody: body }));
-    const result = await sqs.send(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: entries }));
-    expect(result.Failed ?? []).toEqual([]);
-  }
-}
-
-async function queueDepth(queueUrl: string): Promise<number> {
-  const { Attributes } = await sqs.send(
-    new GetQueueAttributesCommand({
-      QueueUrl: queueUrl,
-      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
-    }),
-  );
-  return (
-    Number(Attributes?.ApproximateNumberOfMessages) +
-    Number(Attributes?.ApproximateNumberOfMessagesNotVisible)
-  );
-}
 
 describe('ingest pipeline: SQS -> event source -> ingest handler -> Data API -> PostgreSQL', () => {
   let queues: IngestQueues;
@@ -111,7 +91,7 @@ describe('ingest pipeline: SQS -> event source -> ingest handler -> Data API -> 
       ...entries.slice(0, 100).map((entry) => JSON.stringify(entry)),
       ...Array.from({ length: 10 }, (_, i) => envelope(entries.slice(100 + i * 20, 120 + i * 20))),
     ];
-    await sendBodies(queues.queueUrl, bodies);
+    await sendBodies(sqs, queues.queueUrl, bodies);
 
     const running = start();
     await running.start();
@@ -130,7 +110,7 @@ describe('ingest pipeline: SQS -> event source -> ingest handler -> Data API -> 
       [swarmId],
     );
     expect(run.rows).toEqual([{ entries: 300, warn_count: 30, error_count: 30 }]);
-    expect(await queueDepth(queues.dlqUrl)).toBe(0);
+    expect(await queueDepth(sqs, queues.dlqUrl)).toBe(0);
   });
 
   test('a message delivered again after its first delivery was stored is stored once', async () => {
@@ -138,6 +118,7 @@ describe('ingest pipeline: SQS -> event source -> ingest handler -> Data API -> 
     queues = await createQueues(2);
     const entries = Array.from({ length: 50 }, () => journalEntry({ swarmId }));
     await sendBodies(
+      sqs,
       queues.queueUrl,
       entries.map((entry) => JSON.stringify(entry)),
     );
@@ -177,7 +158,11 @@ describe('ingest pipeline: SQS -> event source -> ingest handler -> Data API -> 
       JSON.stringify({ ...journalEntry({ swarmId }), direction: 'SIDEWAYS' }),
     ];
     const mixed = envelope([journalEntry({ swarmId }), { swarmId, kind: 'broken' }]);
-    await sendBodies(queues.queueUrl, [...valid.map((entry) => JSON.stringify(entry)), ...poison, mixed]);
+    await sendBodies(sqs, queues.queueUrl, [
+      ...valid.map((entry) => JSON.stringify(entry)),
+      ...poison,
+      mixed,
+    ]);
 
     const running = start();
     await running.start();
@@ -206,6 +191,6 @@ describe('ingest pipeline: SQS -> event source -> ingest handler -> Data API -> 
       ).toHaveLength(1);
     }
     expect(rejected.rows.find((r) => r.event_index === 1)?.body).toContain('broken');
-    expect(await queueDepth(queues.dlqUrl)).toBe(0);
+    expect(await queueDepth(sqs, queues.dlqUrl)).toBe(0);
   });
 });
