@@ -75,10 +75,17 @@ export async function ingestMessages(
   messages: readonly QueueMessage[],
 ): Promise<IngestReport> {
   const prepared = messages.map((message) => prepareMessage(deps, message));
+  const maxBytes = deps.maxStatementBytes ?? DEFAULT_MAX_STATEMENT_BYTES;
+  const wholeOf = new Map<PreparedMessage, PreparedMessage>();
+  const parts = prepared.flatMap((message) => {
+    const messageParts = statementParts(message, maxBytes);
+    for (const part of messageParts) wholeOf.set(part, message);
+    return messageParts;
+  });
   const outcomes = new Map<string, MessageOutcome>();
   let eventsStored = 0;
   let statements = 0;
-  for (const chunk of chunkByBytes(prepared, deps.maxStatementBytes ?? DEFAULT_MAX_STATEMENT_BYTES)) {
+  for (const chunk of chunkByBytes(parts, maxBytes)) {
     const results = await storeChunkIsolatingBadData(deps, chunk);
     for (const { messages, result } of results) {
       statements += result.statements;
@@ -87,7 +94,11 @@ export async function ingestMessages(
           outcomes.set(message.messageId, { status: 'failed', error: result.error });
       } else {
         eventsStored += result.stored;
-        for (const message of messages) outcomes.set(message.messageId, succeeded(message));
+        for (const message of messages) {
+          // A message stored in parts has failed if any part failed.
+          if (outcomes.get(message.messageId)?.status === 'failed') continue;
+          outcomes.set(message.messageId, succeeded(wholeOf.get(message) ?? message));
+        }
       }
     }
   }
@@ -169,6 +180,37 @@ function withBytes(message: Omit<PreparedMessage, 'bytes'>): PreparedMessage {
     Buffer.byteLength(JSON.stringify(JSON.stringify(message.events))) +
     Buffer.byteLength(JSON.stringify(JSON.stringify(message.rejected)));
   return { ...message, bytes };
+}
+
+/**
+ * A message as the statements that store it: itself, or when its rows alone are over the statement
+ * budget (1 MiB of quote-heavy events or rejections grows about fourfold once escaped twice), parts
+ * of it that fit. Parts of one message may land in different statements; that is safe because
+ * storing is idempotent (events on (ts, event_uid), quarantine rows on message id and index), so a
+ * message whose later part fails is delivered again and its stored parts are skipped.
+ */
+function statementParts(message: PreparedMessage, maxBytes: number): PreparedMessage[] {
+  if (message.bytes <= maxBytes) return [message];
+  const parts: PreparedMessage[] = [];
+  let events: StorableEvent[] = [];
+  let rejected: QuarantineRecord[] = [];
+  let bytes = 0;
+  const flush = () => {
+    if (bytes > 0) parts.push({ ...message, events, rejected, bytes });
+    events = [];
+    rejected = [];
+    bytes = 0;
+  };
+  const add = (row: StorableEvent | QuarantineRecord, push: () => void) => {
+    const rowBytes = Buffer.byteLength(JSON.stringify(JSON.stringify(row)));
+    if (bytes > 0 && bytes + rowBytes > maxBytes) flush();
+    push();
+    bytes += rowBytes;
+  };
+  for (const event of message.events) add(event, () => events.push(event));
+  for (const record of message.rejected) add(record, () => rejected.push(record));
+  flush();
+  return parts;
 }
 
 function* chunkByBytes(messages: readonly PreparedMessage[], maxBytes: number): Generator<PreparedMessage[]> {

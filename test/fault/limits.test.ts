@@ -348,18 +348,21 @@ describe('ingest batches at the Data API’s 4 MiB request limit', () => {
 });
 
 describe('a message whose quarantine records alone exceed the request limit', () => {
-  // Known bug, reported with issue 9 (the fix belongs in lib/use-cases/ingest-messages.ts): each
-  // rejected event keeps its own JSON text as its quarantine body, and that text travels escaped
-  // twice more, so a message within SQS's 1 MiB whose 1,000 events are all invalid and full of
-  // quotes makes a ~4.4 MiB statement. The adapter refuses it (SqlRequestTooLargeError, not a data
-  // refusal), the message fails on every receive and ends in the DLQ instead of the quarantine.
-  // `test.fails` turns red once the fix lands: then make it a plain test.
-  test.fails('a 1 MiB message of 1,000 invalid, quote-heavy events is quarantined, not failed', async () => {
+  // Each rejected event keeps its own JSON text (and its reason) as a quarantine row, and that text
+  // travels escaped twice more, so a message within SQS's 1 MiB whose 1,000 events are all invalid
+  // and full of quotes needs ~4.4 MiB of rows: more than one statement may carry. It used to fail on
+  // every receive (SqlRequestTooLargeError) and end in the DLQ; it is now stored in parts.
+  test('a 1 MiB message of 1,000 invalid, quote-heavy events is quarantined whole, in several statements', async () => {
     const body = envelope(Array.from({ length: 1_000 }, () => ({ note: '"'.repeat(515) })));
     expect(Buffer.byteLength(body)).toBeLessThanOrEqual(MiB);
 
-    const { outcome } = await ingestOne(JSON.parse(body).events);
+    const { report, outcome } = await ingestOne(JSON.parse(body).events);
 
     expect(outcome).toMatchObject({ status: 'rejected' });
+    expect(report.statements).toBeGreaterThanOrEqual(2);
+    const { rows } = await db.pg.query(
+      'SELECT count(*)::int AS n, count(DISTINCT event_index)::int AS indexes, min(event_index) AS first, max(event_index) AS last FROM journal_rejected',
+    );
+    expect(rows[0]).toEqual({ n: 1_000, indexes: 1_000, first: 0, last: 999 });
   });
 });

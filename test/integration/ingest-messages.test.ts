@@ -266,5 +266,41 @@ describe('ingestMessages', () => {
       expect(statuses).toEqual(['stored', 'failed', 'stored']);
       expect(await count(db, 'journal_event')).toBe(40);
     });
+
+    test('a message over the budget on its own is stored in parts; a failed part fails it, and its redelivery completes it once', async () => {
+      // Injected as above: the second part meets an unavailable Data API.
+      let calls = 0;
+      const flaky: SqlClient = {
+        execute: (sql, params) => {
+          calls += 1;
+          if (calls === 2) return Promise.reject(new SqlUnavailableError('Data API unavailable'));
+          return db.sql.execute(sql, params);
+        },
+        batch: (sql, sets) => db.sql.batch(sql, sets),
+        transaction: <T>(work: (tx: SqlExecutor) => Promise<T>) => db.sql.transaction(work),
+      };
+      const big = message(
+        envelope(Array.from({ length: 20 }, () => journalEntry({ data: { pad: 'z'.repeat(500) } }))),
+      );
+
+      const first = await ingestMessages({ sql: flaky, clock: systemClock, maxStatementBytes: 10_000 }, [
+        big,
+      ]);
+
+      expect(first.statements).toBeGreaterThanOrEqual(3);
+      expect(first.outcomes.get(big.messageId)?.status).toBe('failed');
+      const partly = await count(db, 'journal_event');
+      expect(partly).toBeGreaterThan(0);
+      expect(partly).toBeLessThan(20);
+
+      const again = await ingestMessages({ sql: db.sql, clock: systemClock, maxStatementBytes: 10_000 }, [
+        big,
+      ]);
+
+      expect(again.outcomes.get(big.messageId)).toEqual({ status: 'stored', events: 20, rejectedEvents: 0 });
+      expect(await count(db, 'journal_event')).toBe(20);
+      const run = await db.pg.query("SELECT entries FROM journal_run WHERE swarm_id = 'swarm-a'");
+      expect(run.rows).toEqual([{ entries: '20' }]);
+    });
   });
 });
