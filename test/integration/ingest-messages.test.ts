@@ -9,6 +9,20 @@ import { createTestDatabase, type TestDatabase } from '../support/test-database.
 
 const message = (body: string, messageId: string = randomUUID()): QueueMessage => ({ messageId, body });
 
+/** The test database's client, except that its second statement meets an unavailable Data API. */
+function failingSecondStatement(db: TestDatabase): SqlClient {
+  let calls = 0;
+  return {
+    execute: (sql, params) => {
+      calls += 1;
+      if (calls === 2) return Promise.reject(new SqlUnavailableError('Data API unavailable'));
+      return db.sql.execute(sql, params);
+    },
+    batch: (sql, sets) => db.sql.batch(sql, sets),
+    transaction: <T>(work: (tx: SqlExecutor) => Promise<T>) => db.sql.transaction(work),
+  };
+}
+
 async function count(db: TestDatabase, sql: string, params: unknown[] = []): Promise<number> {
   const { rows } = await db.pg.query(`SELECT count(*)::int AS n FROM ${sql}`, params);
   return rows[0].n;
@@ -243,16 +257,7 @@ describe('ingestMessages', () => {
     test('a failed statement fails exactly its messages; the others are stored and reported stored', async () => {
       // The database cannot be made to fail one statement of several on demand, so this one failure is
       // injected: the second statement meets an unavailable Data API.
-      let calls = 0;
-      const flaky: SqlClient = {
-        execute: (sql, params) => {
-          calls += 1;
-          if (calls === 2) return Promise.reject(new SqlUnavailableError('Data API unavailable'));
-          return db.sql.execute(sql, params);
-        },
-        batch: (sql, sets) => db.sql.batch(sql, sets),
-        transaction: <T>(work: (tx: SqlExecutor) => Promise<T>) => db.sql.transaction(work),
-      };
+      const flaky = failingSecondStatement(db);
       const messages = Array.from({ length: 3 }, () =>
         message(envelope(Array.from({ length: 20 }, () => journalEntry({ data: { pad: 'z'.repeat(500) } })))),
       );
@@ -269,16 +274,7 @@ describe('ingestMessages', () => {
 
     test('a message over the budget on its own is stored in parts; a failed part fails it, and its redelivery completes it once', async () => {
       // Injected as above: the second part meets an unavailable Data API.
-      let calls = 0;
-      const flaky: SqlClient = {
-        execute: (sql, params) => {
-          calls += 1;
-          if (calls === 2) return Promise.reject(new SqlUnavailableError('Data API unavailable'));
-          return db.sql.execute(sql, params);
-        },
-        batch: (sql, sets) => db.sql.batch(sql, sets),
-        transaction: <T>(work: (tx: SqlExecutor) => Promise<T>) => db.sql.transaction(work),
-      };
+      const flaky = failingSecondStatement(db);
       const big = message(
         envelope(Array.from({ length: 20 }, () => journalEntry({ data: { pad: 'z'.repeat(500) } }))),
       );
