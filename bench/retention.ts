@@ -26,21 +26,25 @@ export async function benchRetention(db: BenchDatabase, shape: SeedShape) {
   }
   await db.pg.query('VACUUM ANALYZE journal_event');
 
+  const dropWal = await walMeter(db);
   const dropStarted = performance.now();
   const dropped = await dropPartitionGuarded(
     { sql: db.sql, clock: systemClock },
     { day: dropDay, copyLimit: 0, chunkRows: 1000, lockTimeoutMs: 5000 },
   );
   const dropMs = performance.now() - dropStarted;
+  const dropWalBytes = await dropWal();
   if (dropped.status !== 'dropped' || dropped.rows !== perDay)
     throw new Error(`drop did not drop the day: ${JSON.stringify(dropped)}`);
 
+  const deleteWal = await walMeter(db);
   const deleteStarted = performance.now();
   const deleted = await db.pg.query('DELETE FROM journal_event WHERE ts >= $1 AND ts < $2', [
     dayStart(deleteDay),
     dayEnd(deleteDay),
   ]);
   const deleteMs = performance.now() - deleteStarted;
+  const deleteWalBytes = await deleteWal();
   if (deleted.rowCount !== perDay) throw new Error(`DELETE removed ${deleted.rowCount} of ${perDay}`);
   // A DELETE leaves dead rows that VACUUM has to reclaim; a DROP leaves nothing.
   const vacuumStarted = performance.now();
@@ -62,6 +66,23 @@ export async function benchRetention(db: BenchDatabase, shape: SeedShape) {
     directDropStatementMs: Math.round(rawDropMs * 10) / 10,
     deletePlusVacuumVsDirectDrop: Math.round(((deleteMs + vacuumMs) / rawDropMs) * 10) / 10,
     deleteVsDrop: ratio,
+    // Write-ahead log each wrote: what replicas, backups and the storage layer have to carry.
+    dropWalBytes,
+    deleteWalBytes,
+    deleteVsDropWal: Math.round((deleteWalBytes / Math.max(1, dropWalBytes)) * 10) / 10,
     targets: { atLeast100xDelete: { ratio, met: ratio >= 100 } },
+  };
+}
+
+/** Starts measuring the write-ahead log written from now on; the returned function reads the bytes. */
+async function walMeter(db: BenchDatabase): Promise<() => Promise<number>> {
+  const { rows } = await db.pg.query('SELECT pg_current_wal_insert_lsn() AS lsn');
+  const start: string = rows[0].lsn;
+  return async () => {
+    const { rows: end } = await db.pg.query(
+      'SELECT pg_wal_lsn_diff(pg_current_wal_insert_lsn(), $1::pg_lsn)::float8 AS bytes',
+      [start],
+    );
+    return Number(end[0].bytes);
   };
 }

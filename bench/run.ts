@@ -109,7 +109,7 @@ try {
     `\nruns index: listRuns p50/p99 ${runsIndex.listRuns.p50}/${runsIndex.listRuns.p99} ms (its statement, direct: ${runsIndex.listRunsStatement.p50}/${runsIndex.listRunsStatement.p99}), GROUP BY p50 ${runsIndex.groupByScan.p50} ms, x${runsIndex.groupByVsListRuns} (x${runsIndex.groupByVsListRunsStatement} against the statement)`,
   );
   console.error(
-    `retention: drop ${retention.dropMs} ms, DELETE ${retention.deleteMs} ms of ${retention.rowsPerDay} rows, x${retention.deleteVsDrop} (target >= 100); VACUUM after DELETE ${retention.vacuumAfterDeleteMs} ms, DROP statement alone ${retention.directDropStatementMs} ms`,
+    `retention: drop ${retention.dropMs} ms, DELETE ${retention.deleteMs} ms of ${retention.rowsPerDay} rows, x${retention.deleteVsDrop} (target >= 100); VACUUM after DELETE ${retention.vacuumAfterDeleteMs} ms, DROP statement alone ${retention.directDropStatementMs} ms; WAL written: DELETE ${retention.deleteWalBytes} B, drop ${retention.dropWalBytes} B (x${retention.deleteVsDropWal})`,
   );
   console.error(`\ncold start (bundle KiB, module init ms; SDK alone ${coldStart.sdkRdsDataOnlyInitMs} ms)`);
   for (const f of coldStart.functions) console.error(`  ${f.name.padEnd(12)} ${f.kib}  ${f.initMs}`);
