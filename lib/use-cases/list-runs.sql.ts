@@ -28,8 +28,27 @@ WITH pinned AS (
   SELECT swarm_id, run_id, first_ts, last_ts, entries, warn_count, error_count, lifecycle_state,
     scenario_id, test_plan, description, tags
   FROM journal_run
-  WHERE (:swarmId::text IS NULL OR swarm_id = :swarmId::text)
+  WHERE NOT :newestOnly
+    AND (:swarmId::text IS NULL OR swarm_id = :swarmId::text)
     AND (:runId::text IS NULL OR run_id = :runId::text)
+  UNION ALL
+  -- Unfiltered (:newestOnly): a run that is not pinned is listed by its last entry, so only the
+  -- newest :limit runs with entries can make the list (read off idx_journal_run_last_ts, not the
+  -- whole table); a pinned run's live part joins its capture whatever its age.
+  SELECT * FROM (
+    (SELECT swarm_id, run_id, first_ts, last_ts, entries, warn_count, error_count, lifecycle_state,
+      scenario_id, test_plan, description, tags
+     FROM journal_run
+     WHERE entries > 0
+     ORDER BY last_ts DESC NULLS LAST, swarm_id, run_id
+     LIMIT :limit)
+    UNION
+    SELECT r.swarm_id, r.run_id, r.first_ts, r.last_ts, r.entries, r.warn_count, r.error_count,
+      r.lifecycle_state, r.scenario_id, r.test_plan, r.description, r.tags
+    FROM journal_run r
+    JOIN pinned p ON p.swarm_id = r.swarm_id AND p.run_id = r.run_id
+  ) AS newest
+  WHERE :newestOnly
 ), joined AS (
   SELECT COALESCE(l.swarm_id, p.swarm_id) AS swarm_id, COALESCE(l.run_id, p.run_id) AS run_id,
     p.run_id IS NOT NULL AS pinned,

@@ -138,7 +138,12 @@ async function readChunk(
   budget: RunsBudget,
   chunk: number,
 ): Promise<RunRow[]> {
-  const parameters: SqlParameters = {
+  return (await sql.execute<RunRow>(LIST_RUNS_SQL, listRunsParameters(filter, budget, chunk))).rows;
+}
+
+/** The parameters of LIST_RUNS_SQL for one chunk of a listing. */
+export function listRunsParameters(filter: RunsFilter, budget: RunsBudget, chunk: number): SqlParameters {
+  return {
     swarmId: filter.swarmId ?? null,
     runId: filter.runId ?? null,
     pinnedOnly: filter.pinnedOnly,
@@ -148,10 +153,24 @@ async function readChunk(
     tags: json(filter.tags),
     q: filter.q ?? null,
     limit: filter.limit,
+    newestOnly: isUnfiltered(filter),
     chunkBytes: budget.chunkBytes,
     chunk,
   };
-  return (await sql.execute<RunRow>(LIST_RUNS_SQL, parameters)).rows;
+}
+
+/** No filter but the limit: the list can be read from the newest runs (see LIST_RUNS_SQL). */
+function isUnfiltered(filter: RunsFilter): boolean {
+  return (
+    !filter.pinnedOnly &&
+    filter.swarmId === undefined &&
+    filter.runId === undefined &&
+    filter.afterTs === undefined &&
+    filter.scenarioId === undefined &&
+    filter.testPlan === undefined &&
+    filter.tags.length === 0 &&
+    filter.q === undefined
+  );
 }
 
 function collect(chunks: readonly RunRow[][], budget: RunsBudget): RunsList {
