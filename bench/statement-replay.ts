@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { toDataApiParameters } from '../lib/db/data-api-parameters.ts';
+import { requestBodyJson } from '../lib/db/data-api-request-size.ts';
 import type { SqlClient, SqlExecutor, SqlParameters } from '../lib/ports/sql-client.ts';
 import { translateNamedParameters } from '../local/data-api/named-parameters.ts';
 import { bindParameters } from '../local/data-api/parameters.ts';
@@ -42,14 +43,12 @@ export async function replayDirect(pool: pg.Pool, statements: readonly RecordedS
   let rows = 0;
   for (const statement of statements) {
     const named = translateNamedParameters(statement.sql);
-    const body = JSON.stringify(
-      { resourceArn: '', secretArn: '', sql: '', parameters: toDataApiParameters(statement.parameters) },
-      // Blobs travel base64-encoded; `this[key]` is the value before Buffer#toJSON rewrote it.
-      function (this: Record<string, unknown>, key, value: unknown) {
-        const original = this[key];
-        return original instanceof Uint8Array ? Buffer.from(original).toString('base64') : value;
-      },
-    );
+    const body = requestBodyJson({
+      resourceArn: '',
+      secretArn: '',
+      sql: '',
+      parameters: toDataApiParameters(statement.parameters),
+    });
     const request = parseRequestBody(body, executeStatementRequest);
     const bound = bindParameters(named, request.parameters);
     const result = await pool.query({

@@ -16,18 +16,22 @@ export function assertRequestFits(operation: string, input: object): void {
   // most requests are far enough under the limit that a bound computed from the string lengths
   // settles it without that.
   if (jsonBytesUpperBound(input) + HEADER_ALLOWANCE_BYTES <= DATA_API_MAX_REQUEST_BYTES) return;
-  // Blobs travel base64-encoded; `this[key]` is the value before Buffer#toJSON rewrote it.
-  const body = JSON.stringify(input, function (this: Record<string, unknown>, key, value: unknown) {
-    const original = this[key];
-    return original instanceof Uint8Array ? Buffer.from(original).toString('base64') : value;
-  });
-  const bytes = Buffer.byteLength(body) + HEADER_ALLOWANCE_BYTES;
+  const bytes = Buffer.byteLength(requestBodyJson(input)) + HEADER_ALLOWANCE_BYTES;
   if (bytes > DATA_API_MAX_REQUEST_BYTES) {
     throw new SqlRequestTooLargeError(
       `${operation} request of about ${bytes} bytes is over the Data API's ${DATA_API_MAX_REQUEST_BYTES}-byte ` +
         'limit; send fewer rows per batch.',
     );
   }
+}
+
+/** A request's JSON body as the SDK sends it: blobs travel base64-encoded. */
+export function requestBodyJson(input: object): string {
+  // `this[key]` is the value before Buffer#toJSON rewrote it.
+  return JSON.stringify(input, function (this: Record<string, unknown>, key, value: unknown) {
+    const original = this[key];
+    return original instanceof Uint8Array ? Buffer.from(original).toString('base64') : value;
+  });
 }
 
 /**

@@ -18,6 +18,11 @@ export function instantFromSqlTimestamp(text: string): string {
   return `${match[1]}T${match[2]}.${(match[3] ?? '').padEnd(6, '0')}Z`;
 }
 
+/** The canonical instant of a Date (whose precision stops at milliseconds). */
+export function instantOfDate(date: Date): string {
+  return `${date.toISOString().slice(0, 23)}000Z`;
+}
+
 /**
  * An instant as Java's `DateTimeFormatter.ISO_INSTANT` writes it (what PocketHive's Jackson puts on
  * the wire): no fraction when it is zero, else 3 or 6 digits, whichever is exact.

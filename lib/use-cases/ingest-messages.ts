@@ -174,12 +174,14 @@ function entryText(body: string, index: number): string {
   return Array.isArray(parsed.events) ? JSON.stringify(parsed.events[index] ?? null) : body;
 }
 
-/** Sizes a message as it travels: its rows are JSON text inside the request's JSON, escaped twice. */
+/** Sizes a message as it travels (see travellingBytes). */
 function withBytes(message: Omit<PreparedMessage, 'bytes'>): PreparedMessage {
-  const bytes =
-    Buffer.byteLength(JSON.stringify(JSON.stringify(message.events))) +
-    Buffer.byteLength(JSON.stringify(JSON.stringify(message.rejected)));
-  return { ...message, bytes };
+  return { ...message, bytes: travellingBytes(message.events) + travellingBytes(message.rejected) };
+}
+
+/** Bytes of rows as they travel: JSON text inside the request's JSON, escaped twice. */
+function travellingBytes(rows: unknown): number {
+  return Buffer.byteLength(JSON.stringify(JSON.stringify(rows)));
 }
 
 /**
@@ -202,7 +204,7 @@ function statementParts(message: PreparedMessage, maxBytes: number): PreparedMes
     bytes = 0;
   };
   const add = (row: StorableEvent | QuarantineRecord, push: () => void) => {
-    const rowBytes = Buffer.byteLength(JSON.stringify(JSON.stringify(row)));
+    const rowBytes = travellingBytes(row);
     if (bytes > 0 && bytes + rowBytes > maxBytes) flush();
     push();
     bytes += rowBytes;

@@ -1,7 +1,7 @@
 import { json, uuid } from '../db/sql-parameters.ts';
 import type { JournalCursor } from '../journal/cursor.ts';
 import type { JournalScope, Severity } from '../journal/event-schema.ts';
-import { instantFromSqlTimestamp, isoInstant } from '../journal/journal-instant.ts';
+import { instantFromSqlTimestamp, instantOfDate, isoInstant } from '../journal/journal-instant.ts';
 import { type JournalItem, payloadObject } from '../journal/journal-item.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { SqlExecutor, SqlParameterValue, SqlRow } from '../ports/sql-client.ts';
@@ -202,7 +202,7 @@ function firstWindowStart(request: JournalPageRequest, now: Date): string | null
   const windowStartMs = startMs - FIRST_WINDOW_MS;
   // A cursor at the very start of year 1 has no window before it that an instant can name.
   if (!Number.isFinite(windowStartMs) || windowStartMs < EARLIEST_INSTANT_MS) return null;
-  return canonicalInstant(new Date(windowStartMs));
+  return instantOfDate(new Date(windowStartMs));
 }
 
 const EARLIEST_INSTANT_MS = Date.parse('0001-01-01T00:00:00Z');
@@ -220,12 +220,7 @@ function nextChunk(request: JournalPageRequest, rows: readonly PageRow[], bytes:
 /** The instant a time bound stands for, given "now". */
 export function instantOf(bound: TimeBound, now: Date): string {
   if ('at' in bound) return bound.at;
-  return canonicalInstant(new Date(now.getTime() - bound.agoMs));
-}
-
-/** A Date as a canonical instant (journal-instant.ts), whose microseconds are zero. */
-function canonicalInstant(date: Date): string {
-  return `${date.toISOString().slice(0, 23)}000Z`;
+  return instantOfDate(new Date(now.getTime() - bound.agoMs));
 }
 
 function pageFilters(

@@ -5,14 +5,11 @@ import {
   DATA_API_MAX_REQUEST_BYTES,
   HEADER_ALLOWANCE_BYTES,
   jsonBytesUpperBound,
+  requestBodyJson,
 } from '../../lib/db/data-api-request-size.ts';
 import { SqlRequestTooLargeError } from '../../lib/db/sql-errors.ts';
 
-const blobAware = function (this: Record<string, unknown>, key: string, value: unknown) {
-  const original = this[key];
-  return original instanceof Uint8Array ? Buffer.from(original).toString('base64') : value;
-};
-const jsonBytes = (value: unknown) => Buffer.byteLength(JSON.stringify(value, blobAware));
+const jsonBytes = (value: object) => Buffer.byteLength(requestBodyJson(value));
 
 describe('the request size bound that spares serialising most requests', () => {
   test('is never below the JSON size, whatever the strings hold (quotes, controls, surrogates, emoji)', () => {
