@@ -4,6 +4,7 @@ import { startBenchDatabase } from './bench-database.ts';
 import { benchClient } from './client.ts';
 import { benchColdStart } from './cold-start.ts';
 import { benchIngest } from './ingest.ts';
+import { benchLocalStart } from './local-start.ts';
 import { benchPages } from './pages.ts';
 import { benchPins } from './pins.ts';
 import { benchRetention } from './retention.ts';
@@ -40,6 +41,8 @@ try {
   const runsIndex = await benchRunsIndex(db);
   const retention = await benchRetention(db, shape);
   const coldStart = await benchColdStart();
+  console.error('local start: npm start cold (synth included) and warm...');
+  const localStart = await benchLocalStart();
   const report = {
     machine: {
       cpus: cpus().length,
@@ -56,6 +59,7 @@ try {
     runsIndex,
     retention,
     coldStart,
+    localStart,
   };
   console.log(JSON.stringify(report, null, 2));
   console.error('\ningest (events/s)');
@@ -113,6 +117,9 @@ try {
   );
   console.error(`\ncold start (bundle KiB, module init ms; SDK alone ${coldStart.sdkRdsDataOnlyInitMs} ms)`);
   for (const f of coldStart.functions) console.error(`  ${f.name.padEnd(12)} ${f.kib}  ${f.initMs}`);
+  console.error(
+    `\nnpm start to ready: cold ${localStart.coldSeconds} s (target <= 30; cdk synth alone ${localStart.baselines.cdkSynthAloneSeconds} s), warm ${localStart.warmSeconds} s (target <= 5; PostgreSQL start alone ${localStart.baselines.postgresWarmStartSeconds} s)`,
+  );
 } finally {
   await db.stop();
 }

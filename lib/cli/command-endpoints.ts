@@ -24,6 +24,12 @@ export function commandJournalApi(endpoints: CliEndpoints): JournalApi {
   const apiUrl = requireApiUrl(endpoints);
   return createJournalApi(
     apiUrl,
-    endpoints.apiAuth === 'iam' ? { sign: createSigV4Signer(endpoints.region) } : {},
+    endpoints.apiAuth === 'iam'
+      ? {
+          sign: endpoints.localCredentials
+            ? createSigV4Signer(endpoints.region, endpoints.localCredentials)
+            : createSigV4Signer(endpoints.region),
+        }
+      : {},
   );
 }

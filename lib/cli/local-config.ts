@@ -12,6 +12,15 @@ export interface LocalConfig {
   readonly resourceArn?: string;
   readonly secretArn?: string;
   readonly databaseUrl?: string;
+  readonly region?: string;
+  /** The local account's credentials: the CLI signs API requests with them. */
+  readonly credentials?: LocalCredentials;
+}
+
+/** The identity the local cloud accepts (local/local-credentials.ts writes it). */
+export interface LocalCredentials {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
 }
 
 /** The local.json a command reads: found, missing (no local stack has run), or unreadable. */
@@ -41,8 +50,19 @@ export async function readLocalConfig(stateDir: string): Promise<LocalConfigFile
     const config = Object.fromEntries(
       Object.entries(parsed).filter(([, value]) => typeof value === 'string' && value !== ''),
     ) as LocalConfig;
-    return { status: 'found', path, config };
+    const credentials = credentialsOf((parsed as { credentials?: unknown }).credentials);
+    return { status: 'found', path, config: credentials ? { ...config, credentials } : config };
   } catch (error) {
     return { status: 'unreadable', path, reason: (error as Error).message };
   }
+}
+
+function credentialsOf(value: unknown): LocalCredentials | undefined {
+  const { accessKeyId, secretAccessKey } = (value ?? {}) as Partial<Record<keyof LocalCredentials, unknown>>;
+  return typeof accessKeyId === 'string' &&
+    typeof secretAccessKey === 'string' &&
+    accessKeyId &&
+    secretAccessKey
+    ? { accessKeyId, secretAccessKey }
+    : undefined;
 }

@@ -1,6 +1,6 @@
 import type { SQSClientConfig } from '@aws-sdk/client-sqs';
 import { CliError, UsageError } from './cli-errors.ts';
-import type { LocalConfigFile } from './local-config.ts';
+import type { LocalConfigFile, LocalCredentials } from './local-config.ts';
 
 /** Where an endpoint setting came from, for messages that say which one was used. */
 export type EndpointSource = 'flag' | 'env' | 'local.json';
@@ -20,8 +20,10 @@ export interface CliEndpoints {
   readonly region: string;
   /** iam: API requests are signed with SigV4 (an API Gateway with AWS_IAM authorisation). */
   readonly apiAuth: 'iam' | 'none';
-  /** The SQS endpoint is the local stack's: placeholder credentials, which it does not check. */
+  /** The SQS endpoint is the local stack's: its credentials (or placeholders, which it does not check). */
   readonly localSqs: boolean;
+  /** The local stack's credentials, when the API or queue is the local stack's (local.json). */
+  readonly localCredentials: LocalCredentials | undefined;
   readonly localConfig: LocalConfigFile;
 }
 
@@ -61,22 +63,30 @@ export function resolveEndpoints(
     'AWS_ENDPOINT_URL_SQS',
     queueUrl?.source === 'local.json' ? local.sqsEndpoint : undefined,
   );
+  const usesLocal = apiUrl?.source === 'local.json' || queueUrl?.source === 'local.json';
+  const localCredentials = usesLocal ? local.credentials : undefined;
   const region =
     nonBlank(flags.region) ??
     nonBlank(env.AWS_REGION) ??
     nonBlank(env.AWS_DEFAULT_REGION) ??
     regionOfQueueUrl(queueUrl?.value) ??
     regionOfApiUrl(apiUrl?.value) ??
+    (usesLocal ? local.region : undefined) ??
     LOCAL_REGION;
   return {
     apiUrl,
     queueUrl,
     sqsEndpoint,
     region,
-    apiAuth: apiAuthOf(nonBlank(flags['api-auth']) ?? nonBlank(env.HIVE_JOURNAL_API_AUTH), apiUrl),
+    apiAuth: apiAuthOf(
+      nonBlank(flags['api-auth']) ?? nonBlank(env.HIVE_JOURNAL_API_AUTH),
+      apiUrl,
+      apiUrl?.source === 'local.json' && local.credentials !== undefined,
+    ),
     localSqs:
       sqsEndpoint !== undefined &&
       (sqsEndpoint.source === 'local.json' || LOOPBACK_HOSTS.has(new URL(sqsEndpoint.value).hostname)),
+    localCredentials,
     localConfig,
   };
 }
@@ -102,7 +112,9 @@ export function sqsClientConfig(endpoints: CliEndpoints): SQSClientConfig {
   return {
     region: endpoints.region,
     ...(endpoints.sqsEndpoint ? { endpoint: endpoints.sqsEndpoint.value } : {}),
-    ...(endpoints.localSqs ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
+    ...(endpoints.localSqs
+      ? { credentials: endpoints.localCredentials ?? { accessKeyId: 'local', secretAccessKey: 'local' } }
+      : {}),
   };
 }
 
@@ -121,8 +133,9 @@ function pick(
   return undefined;
 }
 
-function apiAuthOf(given: string | undefined, apiUrl: ResolvedSetting | undefined) {
-  if (given === undefined) return apiUrl && regionOfApiUrl(apiUrl.value) ? 'iam' : 'none';
+// The local stack's API (local.json with credentials) checks SigV4 as the deployed one does.
+function apiAuthOf(given: string | undefined, apiUrl: ResolvedSetting | undefined, localSigned: boolean) {
+  if (given === undefined) return (apiUrl && regionOfApiUrl(apiUrl.value)) || localSigned ? 'iam' : 'none';
   const lower = given.toLowerCase();
   if (lower !== 'iam' && lower !== 'none') throw new UsageError(`--api-auth must be iam or none`);
   return lower;

@@ -3,10 +3,13 @@ import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { SignatureV4 } from '@smithy/signature-v4';
 
 /** The headers that sign a request for API Gateway's AWS_IAM authorisation (SigV4). */
-export type RequestSigner = (url: URL, init: { method: string }) => Promise<Record<string, string>>;
+export type RequestSigner = (
+  url: URL,
+  init: { method: string; body?: string },
+) => Promise<Record<string, string>>;
 
 /** SHA-256 (or its HMAC, given a secret) from node:crypto, in the shape SignatureV4 hashes with. */
-class Sha256 {
+export class Sha256 {
   readonly #hash: Hash | Hmac;
   constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
     this.#hash =
@@ -45,11 +48,22 @@ export function createSigV4Signer(
       hostname: url.hostname,
       ...(url.port ? { port: Number(url.port) } : {}),
       path: url.pathname,
-      query: Object.fromEntries(url.searchParams),
+      // A repeated parameter is signed with all its values, as the server canonicalises it.
+      query: queryOf(url.searchParams),
       headers: { host: url.host },
+      ...(init.body === undefined ? {} : { body: init.body }),
     });
     // fetch sends host from the URL, the value signed.
     const { host: _host, ...headers } = signed.headers as Record<string, string>;
     return headers;
   };
+}
+
+function queryOf(params: URLSearchParams): Record<string, string | string[]> {
+  const query: Record<string, string | string[]> = {};
+  for (const name of new Set(params.keys())) {
+    const values = params.getAll(name);
+    query[name] = values.length === 1 ? (values[0] as string) : values;
+  }
+  return query;
 }

@@ -39,9 +39,16 @@ interface DatabaseEntry {
 export class DatabasePools {
   readonly #entries = new Map<string, DatabaseEntry>();
   readonly #serverUrl: string;
+  readonly #databasePrefix: string;
 
-  constructor(serverUrl: string) {
+  /**
+   * `databasePrefix` namespaces the cluster's databases on a shared server: a request's database
+   * `hive_journal` is the PostgreSQL database `<prefix>hive_journal` (several local clusters, as in
+   * tests, each have their own).
+   */
+  constructor(serverUrl: string, databasePrefix = '') {
     this.#serverUrl = serverUrl;
+    this.#databasePrefix = databasePrefix;
   }
 
   get(database: string): DatabaseEntry {
@@ -88,6 +95,6 @@ export class DatabasePools {
   }
 
   private urlFor(database: string): string {
-    return `${this.#serverUrl}/${encodeURIComponent(database)}`;
+    return `${this.#serverUrl}/${encodeURIComponent(`${this.#databasePrefix}${database}`)}`;
   }
 }

@@ -11,6 +11,7 @@ const STATUS_BY_TYPE = {
   BadRequestException: 400,
   DatabaseErrorException: 400,
   DatabaseNotFoundException: 404,
+  DatabaseResumingException: 400,
   DatabaseUnavailableException: 504,
   ForbiddenException: 403,
   HttpEndpointNotEnabledException: 400,
@@ -48,3 +49,15 @@ export class DataApiServiceError extends Error {
 }
 
 export const badRequest = (message: string) => new DataApiServiceError('BadRequestException', message);
+
+/**
+ * The message AWS sends, as observed: "The Aurora DB instance <arn> is resuming after being
+ * auto-paused. Please wait a few seconds and try again" (quoted in
+ * https://github.com/aws-samples/bedrock-chat/pull/858). AWS names the paused writer instance; the
+ * local cloud has no instance of its own, so the cluster ARN stands in.
+ */
+export const databaseResuming = (resourceArn: string) =>
+  new DataApiServiceError(
+    'DatabaseResumingException',
+    `The Aurora DB instance ${resourceArn} is resuming after being auto-paused. Please wait a few seconds and try again.`,
+  );

@@ -1,6 +1,14 @@
 import type { AddressInfo } from 'node:net';
 import * as z from 'zod';
+import {
+  ALWAYS_AVAILABLE,
+  type AutoPauseSettings,
+  type ClusterPower,
+  type ClusterState,
+  startAutoPause,
+} from './auto-pause.ts';
 import { DatabasePools } from './database-pools.ts';
+import { databaseResuming } from './errors.ts';
 import { createDataApiHttpServer, type OperationHandler } from './http-server.ts';
 import {
   batchExecuteStatement,
@@ -60,6 +68,20 @@ export interface LocalDataApiOptions {
   readonly limits?: Partial<LocalDataApiLimits>;
   /** Time source for transaction expiry. */
   readonly clock?: () => number;
+  /**
+   * The cluster requests must name: its ARN and the secret attached to it (the values the template
+   * resolves to). Default: LOCAL_RESOURCE_ARN and LOCAL_SECRET_ARN.
+   */
+  readonly cluster?: {
+    readonly resourceArn: string;
+    readonly secretArn: string;
+    /** Prefix of the PostgreSQL databases behind this cluster's database names (see DatabasePools). */
+    readonly databasePrefix?: string;
+  };
+  /** Aurora Serverless v2 at MinCapacity 0 (SecondsUntilAutoPause); absent: never pauses. */
+  readonly autoPause?: AutoPauseSettings;
+  /** Hears each change of the cluster's pause state (e.g. for a banner line). */
+  readonly onStateChange?: (state: ClusterState) => void;
 }
 
 export interface LocalDataApi {
@@ -69,6 +91,8 @@ export interface LocalDataApi {
   readonly secretArn: string;
   /** Closes the pool of one database (its open transactions end with it), e.g. before dropping it. */
   releaseDatabase(database: string): Promise<void>;
+  /** 'available' unless auto-pause is on and the cluster is paused or resuming. */
+  state(): ClusterState;
   close(): Promise<void>;
 }
 
@@ -86,16 +110,34 @@ export const RELEASE_DATABASE_PATH = '/_local/release-database';
  */
 export async function startLocalDataApi(options: LocalDataApiOptions): Promise<LocalDataApi> {
   const limits = { ...AWS_DATA_API_LIMITS, ...options.limits };
-  const pools = new DatabasePools(options.serverUrl);
+  const { resourceArn, secretArn } = options.cluster ?? {
+    resourceArn: LOCAL_RESOURCE_ARN,
+    secretArn: LOCAL_SECRET_ARN,
+  };
+  const pools = new DatabasePools(options.serverUrl, options.cluster?.databasePrefix);
+  let power: ClusterPower = ALWAYS_AVAILABLE;
   const transactions = new TransactionRegistry(
     { idleTimeoutMs: limits.transactionIdleTimeoutMs, maxLifetimeMs: limits.transactionMaxLifetimeMs },
     options.clock ?? Date.now,
+    () => power.touch(),
   );
+  if (options.autoPause !== undefined) {
+    power = startAutoPause(assertPositive(options.autoPause), {
+      openTransactions: () => {
+        // An expired transaction the sweeper has not reached yet holds no user connection on AWS.
+        transactions.sweep();
+        return transactions.openCount;
+      },
+      release: () => pools.closeAll(),
+      resumingError: () => databaseResuming(resourceArn),
+      onStateChange: options.onStateChange,
+    });
+  }
   const context: DataApiContext = {
     pools,
     transactions,
-    resourceArn: LOCAL_RESOURCE_ARN,
-    secretArn: LOCAL_SECRET_ARN,
+    resourceArn,
+    secretArn,
     defaultDatabase: options.defaultDatabase ?? 'postgres',
     statementTimeoutMs: limits.statementTimeoutMs,
     limits,
@@ -104,24 +146,24 @@ export async function startLocalDataApi(options: LocalDataApiOptions): Promise<L
     await transactions.endAllIn(database);
     await pools.release(database);
   };
+  // A request naming another cluster or secret is answered as before (HttpEndpointNotEnabled,
+  // SecretsError): it never reaches this cluster, so it neither wakes it nor keeps it awake.
+  const onCluster =
+    <R extends { resourceArn: string; secretArn: string }>(
+      schema: z.ZodType<R>,
+      operation: (context: DataApiContext, request: R) => Promise<unknown>,
+    ): OperationHandler =>
+    (body) => {
+      const request = parseRequestBody(body, schema);
+      const ours = request.resourceArn === resourceArn && request.secretArn === secretArn;
+      return ours ? power.serve(() => operation(context, request)) : operation(context, request);
+    };
   const routes = new Map<string, OperationHandler>([
-    ['/Execute', (body) => executeStatement(context, parseRequestBody(body, executeStatementRequest))],
-    [
-      '/BatchExecute',
-      (body) => batchExecuteStatement(context, parseRequestBody(body, batchExecuteStatementRequest)),
-    ],
-    [
-      '/BeginTransaction',
-      (body) => beginTransaction(context, parseRequestBody(body, beginTransactionRequest)),
-    ],
-    [
-      '/CommitTransaction',
-      (body) => commitTransaction(context, parseRequestBody(body, endTransactionRequest)),
-    ],
-    [
-      '/RollbackTransaction',
-      (body) => rollbackTransaction(context, parseRequestBody(body, endTransactionRequest)),
-    ],
+    ['/Execute', onCluster(executeStatementRequest, executeStatement)],
+    ['/BatchExecute', onCluster(batchExecuteStatementRequest, batchExecuteStatement)],
+    ['/BeginTransaction', onCluster(beginTransactionRequest, beginTransaction)],
+    ['/CommitTransaction', onCluster(endTransactionRequest, commitTransaction)],
+    ['/RollbackTransaction', onCluster(endTransactionRequest, rollbackTransaction)],
     [
       RELEASE_DATABASE_PATH,
       async (body) => {
@@ -139,10 +181,12 @@ export async function startLocalDataApi(options: LocalDataApiOptions): Promise<L
   const { port } = server.address() as AddressInfo;
   return {
     endpoint: `http://${host}:${port}`,
-    resourceArn: LOCAL_RESOURCE_ARN,
-    secretArn: LOCAL_SECRET_ARN,
+    resourceArn,
+    secretArn,
     releaseDatabase,
+    state: () => power.state(),
     close: async () => {
+      power.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
@@ -151,4 +195,13 @@ export async function startLocalDataApi(options: LocalDataApiOptions): Promise<L
       await pools.closeAll();
     },
   };
+}
+
+function assertPositive(settings: AutoPauseSettings): AutoPauseSettings {
+  for (const [name, value] of Object.entries(settings)) {
+    if (!(Number.isFinite(value) && value > 0)) {
+      throw new Error(`autoPause.${name} must be a positive number of milliseconds, got ${value}`);
+    }
+  }
+  return settings;
 }

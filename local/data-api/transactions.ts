@@ -41,11 +41,14 @@ export class TransactionRegistry {
   readonly #errorListeners = new Map<string, () => void>();
   readonly #timeouts: TransactionTimeouts;
   readonly #clock: () => number;
+  readonly #onEnded: () => void;
   readonly #sweeper: NodeJS.Timeout;
 
-  constructor(timeouts: TransactionTimeouts, clock: () => number) {
+  /** `onEnded` hears of every transaction that ends, however it ends (the auto-pause idle clock). */
+  constructor(timeouts: TransactionTimeouts, clock: () => number, onEnded: () => void = () => {}) {
     this.#timeouts = timeouts;
     this.#clock = clock;
+    this.#onEnded = onEnded;
     this.#sweeper = setInterval(() => this.sweep(), Math.min(timeouts.idleTimeoutMs, 30_000));
     this.#sweeper.unref();
   }
@@ -109,6 +112,7 @@ export class TransactionRegistry {
   async end(transaction: Transaction, cause: EndCause, command: 'COMMIT' | 'ROLLBACK'): Promise<void> {
     if (!this.#active.delete(transaction.id)) return;
     this.remember(transaction.id, cause);
+    this.#onEnded();
     const onError = this.#errorListeners.get(transaction.id);
     this.#errorListeners.delete(transaction.id);
     if (onError !== undefined) transaction.client.removeListener('error', onError);
@@ -119,6 +123,11 @@ export class TransactionRegistry {
       checkIn(transaction.client, true);
       throw error;
     }
+  }
+
+  /** How many transactions are open, each holding a connection. */
+  get openCount(): number {
+    return this.#active.size;
   }
 
   notFound(id: string): DataApiServiceError {

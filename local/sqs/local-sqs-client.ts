@@ -13,3 +13,12 @@ export function createLocalSqsClient(
     ...config,
   });
 }
+
+/** A real SQS client of the local endpoint signing as the local account's identity. */
+export function createSqsClient(
+  endpoint: string,
+  region: string,
+  credentials: { accessKeyId: string; secretAccessKey: string },
+): SQSClient {
+  return new SQSClient({ endpoint, region, credentials });
+}

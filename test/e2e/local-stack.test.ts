@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { createSigV4Signer } from '../../lib/cli/sigv4-signer.ts';
 import { createJournalClient } from '../../lib/client/journal-client.ts';
 import type { LocalStackEndpoints } from '../../local/local-stack.ts';
 
@@ -17,7 +18,7 @@ const repo = fileURLToPath(new URL('../../', import.meta.url));
 let stateDir: string;
 let child: ChildProcess;
 let output = '';
-let endpoints: LocalStackEndpoints & { apiUrl: string; lambdaEndpoint: string };
+let endpoints: LocalStackEndpoints;
 
 async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -53,9 +54,22 @@ afterAll(async () => {
   await rm(stateDir, { recursive: true, force: true });
 });
 
+/** A request to the stage, signed with SigV4 and the credentials local.json gives, as a client of AWS signs. */
+async function apiFetch(path: string, init: { method?: string; body?: string } = {}): Promise<Response> {
+  const url = new URL(path.replace(/^\//, ''), endpoints.apiUrl);
+  const method = init.method ?? 'GET';
+  const sign = createSigV4Signer(endpoints.region, endpoints.credentials);
+  const headers = await sign(url, { method, ...(init.body === undefined ? {} : { body: init.body }) });
+  return fetch(url, {
+    method,
+    headers: { ...headers, ...(init.body === undefined ? {} : { 'content-type': 'application/json' }) },
+    ...(init.body === undefined ? {} : { body: init.body }),
+  });
+}
+
 // biome-ignore lint/suspicious/noExplicitAny: response bodies of several routes, asserted field by field
 async function getJson(path: string): Promise<{ status: number; body: any; headers: Headers }> {
-  const response = await fetch(`${endpoints.apiUrl}${path}`);
+  const response = await apiFetch(path);
   return { status: response.status, body: await response.json(), headers: response.headers };
 }
 
@@ -66,6 +80,9 @@ describe('npm start', () => {
     expect(Object.keys(endpoints)).toEqual(
       expect.arrayContaining([
         'apiUrl',
+        'region',
+        'credentials',
+        'outputs',
         'sqsEndpoint',
         'queueUrl',
         'dlqUrl',
@@ -75,16 +92,19 @@ describe('npm start', () => {
         'databaseUrl',
       ]),
     );
-    const health = await getJson('/health');
+    expect(endpoints.apiUrl).toBe(endpoints.outputs.ApiUrl);
+    expect(endpoints.apiUrl).toMatch(/\/v1\/$/);
+    const health = await fetch(`${endpoints.apiUrl}health`);
     expect(health.status).toBe(200);
-    expect(health.body.status).toBe('ok');
+    expect(((await health.json()) as { status: string }).status).toBe('ok');
+    expect(output).toMatch(/curl --aws-sigv4 "aws:amz:us-east-1:execute-api" --user "AKIA/);
   });
 
   test('events published through SQS with the producer client come back through the HTTP pages', async () => {
     const sqs = new SQSClient({
       endpoint: endpoints.sqsEndpoint,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      region: endpoints.region,
+      credentials: endpoints.credentials,
     });
     const client = createJournalClient({ sqs, queueUrl: endpoints.queueUrl });
     const base = Date.now() - 60_000;
@@ -133,12 +153,9 @@ describe('npm start', () => {
           [
             'bin/hive-journal.ts',
             ...args,
-            '--api-url',
-            endpoints.apiUrl,
-            '--queue-url',
-            endpoints.queueUrl,
-            '--sqs-endpoint',
-            endpoints.sqsEndpoint,
+            // local.json only: the CLI finds the stack there and signs with its credentials.
+            '--state-dir',
+            stateDir,
           ],
           {
             cwd: repo,
@@ -180,9 +197,8 @@ describe('npm start', () => {
   });
 
   test('a run is pinned through the API and maintenance runs through the Lambda Invoke endpoint', async () => {
-    const pin = await fetch(`${endpoints.apiUrl}/api/swarms/${swarmId}/journal/pin`, {
+    const pin = await apiFetch(`/api/swarms/${swarmId}/journal/pin`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ runId: 'run-1', mode: 'ERRORS_ONLY', name: 'e2e' }),
     });
     expect(pin.status).toBe(200);
@@ -190,10 +206,13 @@ describe('npm start', () => {
 
     const lambda = new LambdaClient({
       endpoint: endpoints.lambdaEndpoint,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      region: endpoints.region,
+      credentials: endpoints.credentials,
     });
-    const result = await lambda.send(new InvokeCommand({ FunctionName: 'maintenance' }));
+    const maintenance = Object.entries(endpoints.functions).find(([id]) =>
+      id.startsWith('JournalMaintenanceFunction'),
+    );
+    const result = await lambda.send(new InvokeCommand({ FunctionName: maintenance?.[1] }));
     lambda.destroy();
     expect(result.FunctionError).toBeUndefined();
     const report = JSON.parse(Buffer.from(result.Payload as Uint8Array).toString());
@@ -206,7 +225,7 @@ describe('npm start', () => {
   });
 
   test('bad input is a 4xx problem, never a 500', async () => {
-    const response = await fetch(`${endpoints.apiUrl}/api/swarms/${swarmId}/journal/page?limit=-1`);
+    const response = await apiFetch(`/api/swarms/${swarmId}/journal/page?limit=-1`);
 
     expect(response.status).toBe(400);
     expect(response.headers.get('content-type')).toBe('application/problem+json');
@@ -220,6 +239,6 @@ describe('npm start', () => {
 
     expect(await exited).toBe(0);
     expect(Date.now() - started).toBeLessThan(15_000);
-    await expect(fetch(`${endpoints.apiUrl}/health`)).rejects.toThrow();
+    await expect(fetch(`${endpoints.apiUrl}health`)).rejects.toThrow();
   });
 });

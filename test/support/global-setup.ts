@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { DataApiSqlClient } from '../../lib/db/data-api-sql-client.ts';
@@ -8,9 +9,11 @@ import { applyMigrations } from '../../lib/migrations/apply-migrations.ts';
 import { readMigrationFiles } from '../../lib/migrations/read-migration-files.ts';
 import { startLocalDataApi } from '../../local/data-api/start-local-data-api.ts';
 import { startEmbeddedPostgres } from '../../local/embedded-postgres.ts';
+import { synthesize } from '../../local/template/synthesize.ts';
 import { localDataApiClient } from './test-database.ts';
 
 export const TEMPLATE_DATABASE = 'hive_journal_template';
+const REPO = fileURLToPath(new URL('../../', import.meta.url));
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -24,6 +27,8 @@ declare module 'vitest' {
     resourceArn: string;
     /** secretArn the local Data API accepts. */
     secretArn: string;
+    /** The cloud assembly of `cdk synth` (dev stage) that template-stack tests run. */
+    assemblyDir: string;
   }
 }
 
@@ -34,6 +39,14 @@ declare module 'vitest' {
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const cleanups: Array<() => Promise<void>> = [];
+  // The dev stage as `npm start` synthesizes it, cached by its inputs like npm start's.
+  const synthesis = synthesize({
+    projectRoot: REPO,
+    outDir: join(REPO, '.hive-journal', 'cdk.out', 'test-dev'),
+    context: { stage: 'dev' },
+  });
+  // Awaited below; until then a failure must not count as unhandled.
+  synthesis.catch(() => {});
   let serverUrl: string;
   if (process.env.DATABASE_URL) {
     const url = new URL(process.env.DATABASE_URL);
@@ -67,6 +80,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('dataApiEndpoint', dataApi.endpoint);
   project.provide('resourceArn', dataApi.resourceArn);
   project.provide('secretArn', dataApi.secretArn);
+  project.provide('assemblyDir', (await synthesis).assemblyDir);
   return async () => {
     for (const cleanup of cleanups.reverse()) await cleanup();
   };

@@ -82,3 +82,42 @@ describe('resolveEndpoints', () => {
     );
   });
 });
+
+describe('resolveEndpoints with the template stack’s local.json', () => {
+  const SIGNED_LOCAL: LocalConfigFile = {
+    status: 'found',
+    path: '/repo/.hive-journal/local.json',
+    config: {
+      ...(LOCAL.status === 'found' ? LOCAL.config : {}),
+      apiUrl: 'http://127.0.0.1:4000/v1/',
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'AKIALOCAL', secretAccessKey: 'secret' },
+    },
+  };
+
+  test('signs API requests with the local credentials when the API is the local stack’s', () => {
+    const endpoints = resolveEndpoints({}, {}, SIGNED_LOCAL);
+
+    expect(endpoints.apiAuth).toBe('iam');
+    expect(endpoints.localCredentials).toEqual({ accessKeyId: 'AKIALOCAL', secretAccessKey: 'secret' });
+    expect(sqsClientConfig(endpoints).credentials).toEqual({
+      accessKeyId: 'AKIALOCAL',
+      secretAccessKey: 'secret',
+    });
+  });
+
+  test('never hands the local credentials to an API given by flag', () => {
+    const endpoints = resolveEndpoints(
+      { 'api-url': 'https://abc.execute-api.eu-west-1.amazonaws.com/v1/', 'queue-url': AWS_QUEUE },
+      {},
+      SIGNED_LOCAL,
+    );
+
+    expect(endpoints.apiAuth).toBe('iam');
+    expect(endpoints.localCredentials).toBeUndefined();
+  });
+
+  test('leaves an old local.json without credentials unsigned', () => {
+    expect(resolveEndpoints({}, {}, LOCAL).apiAuth).toBe('none');
+  });
+});
