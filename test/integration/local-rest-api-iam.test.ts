@@ -2,8 +2,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { createSigV4Signer } from '../../lib/cli/sigv4-signer.ts';
-import { Sha256 } from '../../lib/cli/sigv4-signer.ts';
+import { createSigV4Signer, Sha256 } from '../../lib/cli/sigv4-signer.ts';
 import type { TemplateRestApi } from '../../local/api-gateway/start-template-rest-api.ts';
 import {
   ACCOUNT_ID,

@@ -11,6 +11,7 @@ import { startLocalDataApi } from '../../local/data-api/start-local-data-api.ts'
 import { startEmbeddedPostgres } from '../../local/embedded-postgres.ts';
 import { synthesize } from '../../local/template/synthesize.ts';
 import { localDataApiClient } from './test-database.ts';
+import { synthesizeVariant, TEST_VARIANT } from './variant-synthesis.ts';
 
 export const TEMPLATE_DATABASE = 'hive_journal_template';
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
@@ -29,6 +30,8 @@ declare module 'vitest' {
     secretArn: string;
     /** The cloud assembly of `cdk synth` (dev stage) that template-stack tests run. */
     assemblyDir: string;
+    /** The assembly of test/support/variant-app.ts with TEST_VARIANT's settings. */
+    variantAssemblyDir: string;
   }
 }
 
@@ -47,6 +50,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   });
   // Awaited below; until then a failure must not count as unhandled.
   synthesis.catch(() => {});
+  const variantSynthesis = synthesizeVariant(TEST_VARIANT);
+  variantSynthesis.catch(() => {});
   let serverUrl: string;
   if (process.env.DATABASE_URL) {
     const url = new URL(process.env.DATABASE_URL);
@@ -81,6 +86,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('resourceArn', dataApi.resourceArn);
   project.provide('secretArn', dataApi.secretArn);
   project.provide('assemblyDir', (await synthesis).assemblyDir);
+  project.provide('variantAssemblyDir', await variantSynthesis);
   return async () => {
     for (const cleanup of cleanups.reverse()) await cleanup();
   };

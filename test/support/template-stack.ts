@@ -2,13 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { inject } from 'vitest';
 import { createSigV4Signer } from '../../lib/cli/sigv4-signer.ts';
 import { type LocalStackOptions, type RunningLocalStack, startLocalStack } from '../../local/local-stack.ts';
-import { synthesize } from '../../local/template/synthesize.ts';
-
-const REPO = fileURLToPath(new URL('../../', import.meta.url));
 
 /** A running template stack of a test, on the run's PostgreSQL server in databases of its own. */
 export interface TestTemplateStack extends RunningLocalStack {
@@ -53,19 +49,6 @@ export async function startTestTemplateStack(
       await rm(stateDir, { recursive: true, force: true });
     },
   };
-}
-
-/** Synthesizes test/support/variant-app.ts with these settings (cached by them and the app's inputs). */
-export async function synthesizeVariant(variant: Record<string, unknown>): Promise<string> {
-  const key = Buffer.from(JSON.stringify(variant)).toString('base64url').slice(0, 40);
-  const synthesis = await synthesize({
-    projectRoot: REPO,
-    outDir: join(REPO, '.hive-journal', 'cdk.out', `test-variant-${key}`),
-    context: { variant: JSON.stringify(variant) },
-    app: `"${process.execPath}" test/support/variant-app.ts`,
-    extraInputs: ['test/support/variant-app.ts', 'test/support/sleepy-function.ts'],
-  });
-  return synthesis.assemblyDir;
 }
 
 /** Polls until `probe` gives a value (not undefined); fails naming what it waited for after `timeoutMs`. */

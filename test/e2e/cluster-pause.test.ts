@@ -1,0 +1,123 @@
+import { randomUUID } from 'node:crypto';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { GetQueueAttributesCommand, SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
+import { journalEntry } from '../support/journal-event-factory.ts';
+import { eventually, startTestTemplateStack, type TestTemplateStack } from '../support/template-stack.ts';
+
+// The dev stage's cluster has MinCapacity 0 and an auto-pause delay: the local cluster pauses after
+// its idle time and answers DatabaseResumingException while it resumes, as Aurora Serverless v2 does.
+// Times are shortened here (the template's 10 minutes idle; AWS's ~15 s resume). The variant's
+// ingest timeout of 2 s makes the queue's visibility timeout 12 s, so redelivery fits the test.
+let stack: TestTemplateStack;
+let sqs: SQSClient;
+const RESUME_MS = 3_000;
+const IDLE_MS = 14_000;
+
+beforeAll(async () => {
+  stack = await startTestTemplateStack({
+    assemblyDir: inject('variantAssemblyDir'),
+    // Idle longer than the 12 s redelivery: a cluster pausing again before the queue redelivers would
+    // fail every receive, and the messages would end in the dead-letter queue.
+    autoPause: { afterIdleMs: IDLE_MS, resumeMs: RESUME_MS },
+  });
+  sqs = new SQSClient({
+    endpoint: stack.endpoints.sqsEndpoint,
+    region: stack.endpoints.region,
+    credentials: stack.endpoints.credentials,
+  });
+}, 60_000);
+
+afterAll(async () => {
+  sqs?.destroy();
+  await stack?.close();
+});
+
+async function pausedCluster(): Promise<void> {
+  await eventually('the cluster to pause', async () =>
+    stack.clusterState() === 'paused' ? true : undefined,
+  );
+}
+
+describe('an auto-paused cluster', () => {
+  test('pauses once idle for the delay, and says so in the overrides', { timeout: 40_000 }, async () => {
+    await pausedCluster();
+
+    expect(stack.clusterState()).toBe('paused');
+    expect(stack.summary.overrides.join('\n')).toMatch(/auto-pause after 14000 ms idle \(template: 600 s\)/);
+  });
+
+  test('while it resumes, reads answer 503 problems, /health says the database is down, maintenance fails', async () => {
+    await pausedCluster();
+
+    const page = await stack.signedFetch('api/journal/hive/page?limit=5');
+    const health = await fetch(new URL('health', stack.endpoints.apiUrl));
+    const lambda = new LambdaClient({
+      endpoint: stack.endpoints.lambdaEndpoint,
+      region: stack.endpoints.region,
+      credentials: stack.endpoints.credentials,
+    });
+    const maintenanceName = Object.entries(stack.endpoints.functions).find(([id]) =>
+      id.startsWith('JournalMaintenanceFunction'),
+    )?.[1];
+    const maintenance = await lambda.send(new InvokeCommand({ FunctionName: maintenanceName }));
+    lambda.destroy();
+
+    expect(page.status).toBe(503);
+    expect(page.headers.get('content-type')).toBe('application/problem+json');
+    expect(health.status).toBe(503);
+    expect(maintenance.FunctionError).toBe('Unhandled');
+    expect(Buffer.from(maintenance.Payload ?? []).toString()).toMatch(/not reachable|Resuming|resuming/i);
+
+    // Once resumed, the same read succeeds.
+    await eventually('the cluster to be available', async () =>
+      stack.clusterState() === 'available' ? true : undefined,
+    );
+    expect((await stack.signedFetch('api/journal/hive/page?limit=5')).status).toBe(200);
+  }, 45_000);
+  test('events published during a pause are all stored once, after the queue redelivers them', async () => {
+    await pausedCluster();
+    const swarmId = `pause-${randomUUID().slice(0, 8)}`;
+
+    await sqs.send(
+      new SendMessageBatchCommand({
+        QueueUrl: stack.endpoints.queueUrl,
+        Entries: Array.from({ length: 10 }, (_, i) => ({
+          Id: String(i),
+          MessageBody: JSON.stringify(journalEntry({ swarmId, type: `paused-${i}` })),
+        })),
+      }),
+    );
+    // The first delivery meets the resuming cluster: the batch fails and its messages stay in flight.
+    await eventually('the cluster to resume', async () =>
+      stack.clusterState() === 'resuming' ? true : undefined,
+    );
+
+    const db = new pg.Client({ connectionString: stack.endpoints.databaseUrl });
+    await db.connect();
+    try {
+      const stored = await eventually(
+        'the redelivered events to be stored',
+        async () => {
+          const { rows } = await db.query<{ n: number }>(
+            'SELECT count(*)::int AS n FROM journal_event WHERE swarm_id = $1',
+            [swarmId],
+          );
+          return rows[0]?.n === 10 ? rows[0].n : undefined;
+        },
+        30_000,
+      );
+      expect(stored).toBe(10);
+    } finally {
+      await db.end();
+    }
+    const { Attributes } = await sqs.send(
+      new GetQueueAttributesCommand({
+        QueueUrl: stack.endpoints.dlqUrl,
+        AttributeNames: ['ApproximateNumberOfMessages'],
+      }),
+    );
+    expect(Attributes?.ApproximateNumberOfMessages).toBe('0');
+  }, 70_000);
+});
