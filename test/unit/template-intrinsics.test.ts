@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: Fn::Sub's ${...} placeholders are the subject of these tests
 import { describe, expect, test } from 'vitest';
 import { type CfnTemplate, TemplateError } from '../../local/template/cfn-template.ts';
 import { createResolver, type ResourceValues } from '../../local/template/intrinsics.ts';
