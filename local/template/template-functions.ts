@@ -1,23 +1,14 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { LocalFunctionSpec } from '../lambda-runtime/local-function.ts';
 import { type Resolve, TemplateError } from './cfn-template.ts';
 import type { AssemblyStack } from './cloud-assembly.ts';
 
-/** An AWS::Lambda::Function of the template, resolved for the local runtime. */
-export interface TemplateFunctionSpec {
-  readonly logicalId: string;
-  readonly functionName: string;
-  readonly arn: string;
-  /** The asset folder (what Lambda unpacks at /var/task). */
-  readonly codeDir: string;
-  readonly handler: string;
-  readonly runtime: string;
-  /** The template's variables, resolved, plus the local endpoint overrides. */
-  readonly environment: Readonly<Record<string, string>>;
-  readonly timeoutSeconds: number;
-  readonly memorySizeMb: number;
-  readonly reservedConcurrency?: number;
-}
+/**
+ * An AWS::Lambda::Function of the template, resolved for the local runtime (which adds the account
+ * and credentials); its environment holds the template's variables plus the local endpoint overrides.
+ */
+export type TemplateFunctionSpec = Omit<LocalFunctionSpec, 'region' | 'accountId' | 'credentials'>;
 
 /** Lambda's defaults for CreateFunction: 3 s timeout, 128 MB (Lambda API reference). */
 const LAMBDA_DEFAULTS = { timeoutSeconds: 3, memorySizeMb: 128 };
