@@ -17,12 +17,8 @@ import {
 } from '../support/local-rest-api-fixtures.ts';
 
 const run = promisify(execFile);
-// curl signs with SigV4 itself since 7.75: an implementation independent of @smithy/signature-v4.
-const curlSigns = await run('curl', ['--help', 'all']).then(
-  ({ stdout }) => stdout.includes('--aws-sigv4'),
-  () => false,
-);
-
+// curl signs with SigV4 itself since 7.75: an implementation independent of @smithy/signature-v4
+// (.ci/run installs Debian's curl where it is missing).
 const template = journalTemplate();
 const invoke = recordingInvoke();
 let api: TemplateRestApi;
@@ -149,7 +145,7 @@ describe('a request signed with the local credentials', () => {
     expect(invoke.calls).toHaveLength(1);
   });
 
-  test.skipIf(!curlSigns)('signed by curl --aws-sigv4 reaches the function', async () => {
+  test('signed by curl --aws-sigv4 reaches the function', async () => {
     const { stdout } = await run('curl', [
       '--silent',
       '--aws-sigv4',
