@@ -4,6 +4,8 @@ import { parseDurationMs } from './duration.ts';
 import { startLocalStack } from './local-stack.ts';
 
 // `npm start [-- --fresh]`: the synthesized stack on this machine, no Docker, no AWS account.
+// Lambda runs functions in UTC; the functions' workers share this process's time zone.
+process.env.TZ = 'UTC';
 const { values } = parseArgs({
   options: {
     fresh: { type: 'boolean', default: false },
@@ -48,6 +50,7 @@ ${summary.overrides.map((override) => `  override: ${override}\n`).join('')}
                  secretArn   ${endpoints.secretArn}
                  database    ${endpoints.database}
   PostgreSQL     ${endpoints.databaseUrl}
+  function logs  ${values['state-dir']}logs/<logical id>.log
   (also written to ${values['state-dir']}local.json; ready in ${((performance.now() - started) / 1000).toFixed(1)} s)
 Press Ctrl-C to stop.`);
 
