@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { GetQueueAttributesCommand, SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import {
+  GetQueueAttributesCommand,
+  ListQueuesCommand,
+  ReceiveMessageCommand,
+  SendMessageBatchCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { journalEntry } from '../support/journal-event-factory.ts';
@@ -21,6 +27,8 @@ beforeAll(async () => {
     // Idle longer than the 12 s redelivery: a cluster pausing again before the queue redelivers would
     // fail every receive, and the messages would end in the dead-letter queue.
     autoPause: { afterIdleMs: IDLE_MS, resumeMs: RESUME_MS },
+    // Lambda's async retries (1 and 2 minutes) in 60 and 120 ms: both fall within the resume.
+    asyncRetryDelayScale: 0.001,
   });
   sqs = new SQSClient({
     endpoint: stack.endpoints.sqsEndpoint,
@@ -48,7 +56,7 @@ describe('an auto-paused cluster', () => {
     expect(stack.summary.overrides.join('\n')).toMatch(/auto-pause after 14000 ms idle \(template: 600 s\)/);
   });
 
-  test('while it resumes, reads answer 503 problems, /health says the database is down, maintenance fails', async () => {
+  test('while it resumes, reads answer 503 problems, /health says so, maintenance fails and is dead-lettered after Lambda’s retries', async () => {
     await pausedCluster();
 
     const page = await stack.signedFetch('api/journal/hive/page?limit=5');
@@ -69,6 +77,24 @@ describe('an auto-paused cluster', () => {
     expect(health.status).toBe(503);
     expect(maintenance.FunctionError).toBe('Unhandled');
     expect(Buffer.from(maintenance.Payload ?? []).toString()).toMatch(/not reachable|Resuming|resuming/i);
+
+    // The schedule's run meets the same cluster: Lambda retries it twice, then its failure record goes
+    // to the destination the template's EventInvokeConfig names (the maintenance dead-letter queue).
+    const [schedule] = stack.resources.filter((resource) => resource.type === 'AWS::Scheduler::Schedule');
+    await stack.schedules.runNow(schedule?.logicalId ?? '');
+    const { QueueUrls } = await sqs.send(new ListQueuesCommand({}));
+    const maintenanceDlq = QueueUrls?.find((url) => url.includes('JournalMaintenanceDeadLetterQueue'));
+    const record = await eventually('the failure record', async () => {
+      const { Messages } = await sqs.send(
+        new ReceiveMessageCommand({ QueueUrl: maintenanceDlq, WaitTimeSeconds: 1 }),
+      );
+      return Messages?.[0]?.Body;
+    });
+    expect(JSON.parse(record)).toMatchObject({
+      version: '1.0',
+      requestContext: { condition: 'RetriesExhausted', approximateInvokeCount: 3 },
+      responseContext: { functionError: 'Unhandled' },
+    });
 
     // Once resumed, the same read succeeds.
     await eventually('the cluster to be available', async () =>
