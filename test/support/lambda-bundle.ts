@@ -18,7 +18,8 @@ export async function writeBundle(
   options: { outsideProject?: boolean } = {},
 ): Promise<string> {
   const root = options.outsideProject ? join(tmpdir(), 'hive-journal-bundle-') : BUNDLES_ROOT;
-  await mkdir(dirname(root), { recursive: true });
+  // mkdtemp adds its suffix to the prefix: BUNDLES_ROOT (ending in /) must exist, on a fresh clone too.
+  await mkdir(options.outsideProject ? dirname(root) : BUNDLES_ROOT, { recursive: true });
   const dir = await mkdtemp(root);
   for (const [path, source] of Object.entries(files)) {
     await mkdir(dirname(join(dir, path)), { recursive: true });
