@@ -11,7 +11,7 @@ import { startLocalLambda } from './lambda/invoke-server.ts';
 import { LOCAL_ACCOUNT, type LocalAccount } from './local-account.ts';
 import { type LocalCredentials, localCredentials } from './local-credentials.ts';
 import { createSqsClient } from './sqs/local-sqs-client.ts';
-import { startLocalSqs } from './sqs/start-local-sqs.ts';
+import { type LocalSqs, startLocalSqs } from './sqs/start-local-sqs.ts';
 import { readAssemblyStack } from './template/cloud-assembly.ts';
 import { createResolver } from './template/intrinsics.ts';
 import { localResourceValues } from './template/local-resource-values.ts';
@@ -100,6 +100,8 @@ export interface RunningLocalStack {
   readonly functions: LocalFunctions;
   readonly eventSources: TemplateEventSources;
   readonly schedules: TemplateSchedules;
+  /** The local SQS endpoint (fault injection for tests). */
+  readonly sqs: LocalSqs;
   /** The Aurora cluster's state: available, or paused / resuming when the template lets it pause. */
   clusterState(): 'available' | 'paused' | 'resuming';
   stop(): Promise<void>;
@@ -337,6 +339,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
       functions,
       eventSources,
       schedules: scheduled,
+      sqs: localSqs,
       clusterState: () => dataApi.state(),
       stop,
     };

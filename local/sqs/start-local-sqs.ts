@@ -35,6 +35,8 @@ export interface LocalSqs {
   queueArn(name: string): string;
   /** The next `count` requests (of `action` only, when given) fail as SQS fails them. */
   failNextRequests(count: number, failure: InjectableFailure, options?: { action?: string }): void;
+  /** Drops the failures planned and not yet used. */
+  clearFailures(): void;
   /** Stops listening and drops open connections: clients get ECONNREFUSED until acceptConnections(). */
   refuseConnections(): Promise<void>;
   acceptConnections(): Promise<void>;
@@ -109,6 +111,7 @@ export async function startLocalSqs(options: LocalSqsOptions = {}): Promise<Loca
     queueUrl: (name) => store.urlOf(name),
     queueArn: (name) => store.arnOf(name),
     failNextRequests: (count, failure, failOptions) => faults.failNext(count, failure, failOptions?.action),
+    clearFailures: () => faults.clear(),
     refuseConnections: stopListening,
     acceptConnections: async () => {
       if (!server.listening) await listen(server, port, host);

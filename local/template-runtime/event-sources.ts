@@ -1,6 +1,7 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSEvent } from 'aws-lambda';
 import { SqsEventSource } from '../event-source/sqs-event-source.ts';
+import type { DrainWait } from '../event-source/wait-until-drained.ts';
 import type { InvokeFunction } from '../lambda-runtime/invoke-outcome.ts';
 import type { SqsEventSourceMappingSpec } from '../template/template-event-sources.ts';
 
@@ -9,7 +10,7 @@ export interface TemplateEventSources {
   /** The record counts of each invocation a mapping made, oldest first (by mapping logical id). */
   batchSizes(mappingLogicalId: string): readonly number[];
   /** Resolves once every mapped queue holds nothing visible, in flight or delayed. */
-  waitUntilDrained(): Promise<void>;
+  waitUntilDrained(wait?: DrainWait): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -59,8 +60,8 @@ export async function startTemplateEventSources(options: {
   }
   return {
     batchSizes: (logicalId) => batches.get(logicalId) ?? [],
-    waitUntilDrained: async () => {
-      await Promise.all(sources.map((source) => source.waitUntilDrained()));
+    waitUntilDrained: async (wait) => {
+      await Promise.all(sources.map((source) => source.waitUntilDrained(wait)));
     },
     stop: async () => {
       await Promise.all(sources.map((source) => source.stop()));

@@ -1,85 +1,56 @@
 import { randomUUID } from 'node:crypto';
-import type { SQSClient } from '@aws-sdk/client-sqs';
-import type { SQSEvent } from 'aws-lambda';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, test } from 'vitest';
-import type { SqsHandler } from '../../local/event-source/invoke-handler.ts';
-import type { SqsEventSource } from '../../local/event-source/sqs-event-source.ts';
-import {
-  createIngestQueues,
-  type IngestQueues,
-  ingestEventSource,
-  loadIngestHandler,
-} from '../../local/ingest-pipeline.ts';
-import { createLocalSqsClient } from '../../local/sqs/local-sqs-client.ts';
-import { type LocalSqs, startLocalSqs } from '../../local/sqs/start-local-sqs.ts';
-import { queueDepth, sendBodies } from '../support/ingest-fault-fixtures.ts';
+import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
+import { sendBodies } from '../support/ingest-fault-fixtures.ts';
 import { envelope, journalEntry } from '../support/journal-event-factory.ts';
-import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
+import { eventually, startTestTemplateStack, type TestTemplateStack } from '../support/template-stack.ts';
 
-// The real ingest handler behind a real (local) SQS queue, driven like Lambda's event source
-// mapping, writing through the real Data API client into PostgreSQL.
-let localSqs: LocalSqs;
+// The synthesized template's ingest path: its SQS queue (and redrive policy), its event source
+// mapping, the ingest function's bundle, the Data API and PostgreSQL. The test variant's ingest
+// timeout of 2 s makes the queue's visibility timeout 12 s, so a redelivery fits the test.
+let stack: TestTemplateStack;
 let sqs: SQSClient;
-let db: TestDatabase;
-let handler: SqsHandler;
+let db: pg.Pool;
 
 beforeAll(async () => {
-  process.env.POWERTOOLS_METRICS_DISABLED = 'true';
-  process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
-  localSqs = await startLocalSqs();
-  sqs = createLocalSqsClient(localSqs);
-  db = await createTestDatabase();
-  handler = await loadIngestHandler({
-    JOURNAL_CLUSTER_ARN: inject('resourceArn'),
-    JOURNAL_SECRET_ARN: inject('secretArn'),
-    JOURNAL_DATABASE: db.name,
-    AWS_ENDPOINT_URL_RDS_DATA: inject('dataApiEndpoint'),
+  stack = await startTestTemplateStack({ assemblyDir: inject('variantAssemblyDir') });
+  sqs = new SQSClient({
+    endpoint: stack.endpoints.sqsEndpoint,
+    region: stack.endpoints.region,
+    credentials: stack.endpoints.credentials,
   });
-});
+  db = new pg.Pool({ connectionString: stack.endpoints.databaseUrl, max: 2 });
+}, 60_000);
 
 afterAll(async () => {
-  sqs.destroy();
-  await localSqs.close();
-  await db.drop();
+  sqs?.destroy();
+  await db?.end();
+  await stack?.close();
 });
 
-describe('ingest pipeline: SQS -> event source -> ingest handler -> Data API -> PostgreSQL', () => {
-  let queues: IngestQueues;
-  let source: SqsEventSource | undefined;
-  let swarmId: string;
+async function dlqDepth(): Promise<number> {
+  const { Attributes } = await sqs.send(
+    new GetQueueAttributesCommand({
+      QueueUrl: stack.endpoints.dlqUrl,
+      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+    }),
+  );
+  return (
+    Number(Attributes?.ApproximateNumberOfMessages) +
+    Number(Attributes?.ApproximateNumberOfMessagesNotVisible)
+  );
+}
 
-  beforeEach(async () => {
-    // Longer than a batch takes to gather and store, as AWS advises (6x the function timeout there).
-    queues = await createQueues(10);
-    swarmId = `swarm-${randomUUID().slice(0, 8)}`;
-  });
+function mappingId(): string {
+  return (
+    stack.resources.find((resource) => resource.type === 'AWS::Lambda::EventSourceMapping')?.logicalId ?? ''
+  );
+}
 
-  function createQueues(visibilityTimeoutSeconds: number): Promise<IngestQueues> {
-    return createIngestQueues(sqs, {
-      queueName: `ingest-${randomUUID().slice(0, 8)}`,
-      maxReceiveCount: 3,
-      visibilityTimeoutSeconds,
-    });
-  }
-
-  afterEach(async () => {
-    await source?.stop();
-    source = undefined;
-  });
-
-  const invokeFailures: unknown[] = [];
-  function start(wrapped: SqsHandler = handler): SqsEventSource {
-    source = ingestEventSource(
-      sqs,
-      queues.queueUrl,
-      wrapped,
-      { batchSize: 100, maximumBatchingWindowInSeconds: 1, concurrency: 2, functionTimeoutSeconds: 30 },
-      (failure) => invokeFailures.push(failure.error),
-    );
-    return source;
-  }
-
+describe('ingest pipeline of the template: SQS -> event source -> ingest bundle -> Data API -> PostgreSQL', () => {
   test('stores every event published, in its day partition, with correct run statistics', async () => {
+    const swarmId = `swarm-${randomUUID().slice(0, 8)}`;
     const entries = Array.from({ length: 300 }, (_, i) =>
       journalEntry({
         swarmId,
@@ -91,13 +62,11 @@ describe('ingest pipeline: SQS -> event source -> ingest handler -> Data API -> 
       ...entries.slice(0, 100).map((entry) => JSON.stringify(entry)),
       ...Array.from({ length: 10 }, (_, i) => envelope(entries.slice(100 + i * 20, 120 + i * 20))),
     ];
-    await sendBodies(sqs, queues.queueUrl, bodies);
 
-    const running = start();
-    await running.start();
-    await running.waitUntilDrained({ timeoutMs: 20_000 });
+    await sendBodies(sqs, stack.endpoints.queueUrl, bodies);
+    await stack.eventSources.waitUntilDrained();
 
-    const stored = await db.pg.query(
+    const stored = await db.query(
       'SELECT event_uid::text AS uid, tableoid::regclass::text AS p, ts FROM journal_event WHERE swarm_id = $1',
       [swarmId],
     );
@@ -105,76 +74,75 @@ describe('ingest pipeline: SQS -> event source -> ingest handler -> Data API -> 
     for (const row of stored.rows) {
       expect(row.p).toBe(`journal_event_p${row.ts.toISOString().slice(0, 10).replaceAll('-', '')}`);
     }
-    const run = await db.pg.query(
+    const run = await db.query(
       'SELECT entries::int, warn_count::int, error_count::int FROM journal_run WHERE swarm_id = $1',
       [swarmId],
     );
     expect(run.rows).toEqual([{ entries: 300, warn_count: 30, error_count: 30 }]);
-    expect(await queueDepth(sqs, queues.dlqUrl)).toBe(0);
+    expect(await dlqDepth()).toBe(0);
   });
 
   test('a message delivered again after its first delivery was stored is stored once', async () => {
-    // A short visibility timeout so the unacknowledged messages come back quickly.
-    queues = await createQueues(2);
+    const swarmId = `swarm-${randomUUID().slice(0, 8)}`;
     const entries = Array.from({ length: 50 }, () => journalEntry({ swarmId }));
+    const invokedBefore = stack.eventSources.batchSizes(mappingId()).length;
+    // The poller's acknowledgements fail after the ingest committed (SQS answering 500 to every
+    // DeleteMessageBatch, the SDK's retries included): every message comes back after the
+    // visibility timeout.
+    stack.sqs.failNextRequests(10_000, 'InternalError', { action: 'DeleteMessageBatch' });
+
     await sendBodies(
       sqs,
-      queues.queueUrl,
+      stack.endpoints.queueUrl,
       entries.map((entry) => JSON.stringify(entry)),
     );
-    const deliveries = new Map<string, number>();
-    // Lambda crashing after the commit but before SQS deleted the messages: every message comes back.
-    const crashAfterFirstCommit: SqsHandler = async (event: SQSEvent, context) => {
-      const result = await handler(event, context);
-      let firstDelivery = false;
-      for (const record of event.Records) {
-        const seen = (deliveries.get(record.messageId) ?? 0) + 1;
-        deliveries.set(record.messageId, seen);
-        if (seen === 1) firstDelivery = true;
-      }
-      if (firstDelivery) throw new Error('simulated crash before acknowledging');
-      return result;
-    };
+    await waitForCount(swarmId, 50);
+    // Acknowledgements keep failing until every message has been delivered a second time.
+    const deliveries = () =>
+      stack.eventSources
+        .batchSizes(mappingId())
+        .slice(invokedBefore)
+        .reduce((a, b) => a + b, 0);
+    await eventually('every message to be delivered again', async () =>
+      deliveries() >= 100 ? true : undefined,
+    );
+    stack.sqs.clearFailures();
+    await stack.eventSources.waitUntilDrained({ timeoutMs: 40_000 });
 
-    const running = start(crashAfterFirstCommit);
-    await running.start();
-    await running.waitUntilDrained({ timeoutMs: 20_000 });
-
-    expect([...deliveries.values()].every((n) => n >= 2)).toBe(true);
-    const stored = await db.pg.query('SELECT count(*)::int AS n FROM journal_event WHERE swarm_id = $1', [
+    const stored = await db.query('SELECT count(*)::int AS n FROM journal_event WHERE swarm_id = $1', [
       swarmId,
     ]);
     expect(stored.rows[0].n).toBe(50);
-    const run = await db.pg.query('SELECT entries::int FROM journal_run WHERE swarm_id = $1', [swarmId]);
+    const run = await db.query('SELECT entries::int FROM journal_run WHERE swarm_id = $1', [swarmId]);
     expect(run.rows).toEqual([{ entries: 50 }]);
-  });
+  }, 60_000);
 
   test('poison messages are quarantined and acknowledged; their valid neighbours are stored', async () => {
+    const swarmId = `swarm-${randomUUID().slice(0, 8)}`;
     const valid = Array.from({ length: 20 }, () => journalEntry({ swarmId }));
+    const marker = randomUUID();
     const poison = [
-      '{not json',
-      '[]',
-      JSON.stringify({ v: 9, events: [] }),
-      JSON.stringify({ ...journalEntry({ swarmId }), direction: 'SIDEWAYS' }),
+      `{not json ${marker}`,
+      `["${marker}"]`,
+      JSON.stringify({ v: 9, events: [], marker }),
+      JSON.stringify({ ...journalEntry({ swarmId }), direction: 'SIDEWAYS', marker }),
     ];
-    const mixed = envelope([journalEntry({ swarmId }), { swarmId, kind: 'broken' }]);
-    await sendBodies(sqs, queues.queueUrl, [
+    const mixed = envelope([journalEntry({ swarmId }), { swarmId, kind: 'broken', marker }]);
+
+    await sendBodies(sqs, stack.endpoints.queueUrl, [
       ...valid.map((entry) => JSON.stringify(entry)),
       ...poison,
       mixed,
     ]);
+    await stack.eventSources.waitUntilDrained();
 
-    const running = start();
-    await running.start();
-    await running.waitUntilDrained({ timeoutMs: 20_000 });
-
-    const stored = await db.pg.query('SELECT count(*)::int AS n FROM journal_event WHERE swarm_id = $1', [
+    const stored = await db.query('SELECT count(*)::int AS n FROM journal_event WHERE swarm_id = $1', [
       swarmId,
     ]);
     expect(stored.rows[0].n).toBe(21);
-    const rejected = await db.pg.query(
-      `SELECT body, event_index, reason FROM journal_rejected WHERE source = $1 ORDER BY id`,
-      [queues.queueArn],
+    const rejected = await db.query(
+      'SELECT body, event_index, reason FROM journal_rejected WHERE source = $1 AND body LIKE $2 ORDER BY id',
+      [stack.endpoints.outputs.IngestQueueArn, `%${marker}%`],
     );
     expect(rejected.rows).toHaveLength(5);
     const reasons = rejected.rows.map((r) => r.reason);
@@ -191,6 +159,18 @@ describe('ingest pipeline: SQS -> event source -> ingest handler -> Data API -> 
       ).toHaveLength(1);
     }
     expect(rejected.rows.find((r) => r.event_index === 1)?.body).toContain('broken');
-    expect(await queueDepth(sqs, queues.dlqUrl)).toBe(0);
+    expect(await dlqDepth()).toBe(0);
   });
 });
+
+async function waitForCount(swarmId: string, count: number): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const { rows } = await db.query('SELECT count(*)::int AS n FROM journal_event WHERE swarm_id = $1', [
+      swarmId,
+    ]);
+    if (rows[0].n === count) return;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${count} events of ${swarmId}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
