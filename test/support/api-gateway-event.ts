@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { anonymousIdentity } from '../../local/http/anonymous-identity.ts';
+import { requestIdentity } from '../../local/api-gateway/request-identity.ts';
 
 export interface ApiRequestSpec {
   readonly method?: string;
@@ -51,7 +51,7 @@ export function apiGatewayEvent(spec: ApiRequestSpec): APIGatewayProxyEvent {
       authorizer: null,
       protocol: 'HTTP/1.1',
       httpMethod: method,
-      identity: anonymousIdentity('127.0.0.1', 'vitest'),
+      identity: requestIdentity('127.0.0.1', 'vitest', null),
       path: `/prod${spec.path}`,
       stage: 'prod',
       requestId: randomUUID(),
