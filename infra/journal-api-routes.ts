@@ -1,7 +1,7 @@
 /**
  * The routes API Gateway exposes, as lib/api/api-routes.ts serves them (a test keeps the two in step).
  * GET routes go to the api-read function, POST and DELETE to api-write. `access` is who may call:
- * the read grant, the write grant, or anyone (health only; metrics too when the props say so).
+ * the read grant, the write grant, or anyone (liveness only; metrics too when the props say so).
  */
 export interface JournalApiRoute {
   readonly method: 'GET' | 'POST' | 'DELETE';
@@ -22,4 +22,5 @@ export const JOURNAL_API_ROUTES: readonly JournalApiRoute[] = [
   { method: 'GET', path: '/api/openapi.json', access: 'read' },
   { method: 'GET', path: '/metrics', access: 'read' },
   { method: 'GET', path: '/health', access: 'public' },
+  { method: 'GET', path: '/health/ready', access: 'read' },
 ];

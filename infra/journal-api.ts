@@ -5,12 +5,15 @@ import {
   AuthorizationType,
   CognitoUserPoolsAuthorizer,
   EndpointType,
+  type IAuthorizer,
   LambdaIntegration,
   LogGroupLogDestination,
   type Method,
   MethodLoggingLevel,
   type MethodOptions,
+  ResponseType,
   RestApi,
+  TokenAuthorizer,
 } from 'aws-cdk-lib/aws-apigateway';
 import type { IUserPool } from 'aws-cdk-lib/aws-cognito';
 import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
@@ -18,6 +21,8 @@ import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
+import { AuthorizerEnv } from '../lib/config/authorizer-config.ts';
+import { CORS_ALLOWED_HEADERS } from '../lib/http/cors.ts';
 import { JOURNAL_API_ROUTES, type JournalApiRoute } from './journal-api-routes.ts';
 import type { JournalDatabase } from './journal-database.ts';
 import { JournalFunction, type JournalFunctionDefaults } from './journal-function.ts';
@@ -25,12 +30,14 @@ import type { PropsProblems } from './props-problems.ts';
 
 /**
  * Who may call the API. `iam` (the default): callers sign with SigV4 and need grantRead/grantWrite.
- * `cognito`: callers present a Cognito user pool access token whose scopes include readScopes (read
- * routes) or writeScopes (write routes); for another OIDC issuer, put a Cognito user pool federating
- * it in front (REST APIs have no native JWT authorizer).
+ * `jwt`: callers present a bearer token of an OIDC issuer (the Hive UI's auth service), verified by
+ * a Lambda authorizer; its permissions claim must name one of readScopes (read routes) or
+ * writeScopes (write routes). `cognito`: a Cognito user pool access token whose OAuth scopes include
+ * readScopes or writeScopes, checked by API Gateway's own Cognito authorizer.
  */
 export type JournalApiAuthorization =
   | { readonly kind: 'iam' }
+  | JournalJwtAuthorization
   | {
       readonly kind: 'cognito';
       readonly userPools: readonly IUserPool[];
@@ -39,6 +46,32 @@ export type JournalApiAuthorization =
       /** OAuth scopes that allow the write routes. */
       readonly writeScopes: readonly string[];
     };
+
+/** Bearer tokens of any OIDC issuer, verified by the journal's authorizer function (aws-jwt-verify). */
+export interface JournalJwtAuthorization {
+  readonly kind: 'jwt';
+  /** The `iss` of the tokens, exactly (https; http only on loopback). */
+  readonly issuer: string;
+  /** Accepted `aud` values (any one). At least one audience or client id is required. */
+  readonly audience?: readonly string[];
+  /** Accepted `client_id` values (access tokens of Cognito, Okta, Auth0 carry one). */
+  readonly clientIds?: readonly string[];
+  /** Where the issuer's keys are. Default: the jwks_uri of its discovery document. */
+  readonly jwksUri?: string;
+  /** The claim holding the caller's permissions: scope (default), scp, roles, groups, ... */
+  readonly permissionsClaim?: string;
+  /** Permissions (any one) that allow the read routes. */
+  readonly readScopes: readonly string[];
+  /** Permissions (any one) that allow the write routes; write does not imply read. */
+  readonly writeScopes: readonly string[];
+  /** Leeway on exp and nbf for clock skew, 0 to 300 s. Default: 30 s. */
+  readonly clockTolerance?: Duration;
+  /**
+   * How long API Gateway keeps a token's decision, 0 (no cache) to 3600 s. A revoked or expired
+   * token is honoured for at most this long after. Default: 5 minutes (API Gateway's own).
+   */
+  readonly cacheTtl?: Duration;
+}
 
 export interface JournalApiOptions {
   /** Default: IAM. */
@@ -116,6 +149,7 @@ export function resolveApiSettings(
     if (authorization.writeScopes.length === 0)
       problems.add('api.authorization.writeScopes', 'must not be empty');
   }
+  if (authorization.kind === 'jwt') checkJwtAuthorization(authorization, problems);
   for (const origin of settings.corsOrigins) {
     if (origin !== '*' && !/^https?:\/\/[^/\s,]+$/.test(origin)) {
       problems.add('api.corsOrigins', `must hold origins like https://hive.example.com or * (got ${origin})`);
@@ -137,22 +171,62 @@ export function resolveApiSettings(
   return settings;
 }
 
+// The authorizer function's environment schema checks the same values at synth: one rule, two places.
+const JWT_ENV_PROP: Readonly<Record<string, string>> = {
+  JOURNAL_JWT_ISSUER: 'issuer',
+  JOURNAL_JWT_AUDIENCE: 'audience',
+  JOURNAL_JWT_CLIENT_IDS: 'clientIds',
+  JOURNAL_JWT_JWKS_URI: 'jwksUri',
+  JOURNAL_JWT_PERMISSIONS_CLAIM: 'permissionsClaim',
+  JOURNAL_JWT_READ_SCOPES: 'readScopes',
+  JOURNAL_JWT_WRITE_SCOPES: 'writeScopes',
+  JOURNAL_JWT_CLOCK_TOLERANCE_SECONDS: 'clockTolerance',
+};
+
+/** The authorizer function's environment for a jwt authorization. */
+export function jwtAuthorizerEnvironment(authorization: JournalJwtAuthorization): Record<string, string> {
+  return {
+    JOURNAL_JWT_ISSUER: authorization.issuer,
+    JOURNAL_JWT_AUDIENCE: (authorization.audience ?? []).join(','),
+    JOURNAL_JWT_CLIENT_IDS: (authorization.clientIds ?? []).join(','),
+    ...(authorization.jwksUri === undefined ? {} : { JOURNAL_JWT_JWKS_URI: authorization.jwksUri }),
+    JOURNAL_JWT_PERMISSIONS_CLAIM: authorization.permissionsClaim ?? 'scope',
+    JOURNAL_JWT_READ_SCOPES: authorization.readScopes.join(','),
+    JOURNAL_JWT_WRITE_SCOPES: authorization.writeScopes.join(','),
+    JOURNAL_JWT_CLOCK_TOLERANCE_SECONDS: String(
+      (authorization.clockTolerance ?? Duration.seconds(30)).toSeconds(),
+    ),
+  };
+}
+
+function checkJwtAuthorization(authorization: JournalJwtAuthorization, problems: PropsProblems): void {
+  const result = AuthorizerEnv.safeParse(jwtAuthorizerEnvironment(authorization));
+  for (const issue of result.success ? [] : result.error.issues) {
+    const prop = JWT_ENV_PROP[String(issue.path[0])] ?? String(issue.path[0]);
+    problems.add(`api.authorization.${prop}`, issue.message);
+  }
+  for (const scope of [...authorization.readScopes, ...authorization.writeScopes]) {
+    if (!/^[\x21-\x7e]{1,256}$/.test(scope) || scope.includes(',')) {
+      problems.add(
+        'api.authorization.scopes',
+        `must be printable, without spaces or commas (got ${JSON.stringify(scope)})`,
+      );
+    }
+  }
+  problems.seconds(
+    'api.authorization.clockTolerance',
+    authorization.clockTolerance ?? Duration.seconds(30),
+    0,
+    300,
+  );
+  problems.seconds('api.authorization.cacheTtl', authorization.cacheTtl ?? Duration.minutes(5), 0, 3600);
+}
+
 export interface JournalApiProps {
   readonly settings: JournalApiSettings;
   readonly database: JournalDatabase;
   readonly defaults: JournalFunctionDefaults;
 }
-
-/** Headers a browser may send (the same list the functions answer preflights with, lib/http/cors.ts). */
-const CORS_ALLOWED_HEADERS = [
-  'content-type',
-  'authorization',
-  'x-trace-id',
-  'traceparent',
-  'x-amz-date',
-  'x-amz-security-token',
-  'x-amz-content-sha256',
-];
 
 /**
  * The journal's REST API (Lambda proxy integrations, payload 1.0): GET routes on the api-read
@@ -164,6 +238,8 @@ export class JournalApi extends Construct {
   readonly restApi: RestApi;
   readonly readFunction: JournalFunction;
   readonly writeFunction: JournalFunction;
+  /** The bearer-token authorizer's function (jwt authorization only). */
+  authorizerFunction: JournalFunction | undefined;
   readonly accessLogs: LogGroup;
   readonly authorization: JournalApiAuthorization;
   readonly #methods: Record<JournalApiRoute['access'], Method[]> = { read: [], write: [], public: [] };
@@ -197,7 +273,7 @@ export class JournalApi extends Construct {
             defaultCorsPreflightOptions: {
               allowOrigins: [...settings.corsOrigins],
               allowMethods: ['GET', 'POST', 'DELETE', 'OPTIONS'],
-              allowHeaders: CORS_ALLOWED_HEADERS,
+              allowHeaders: [...CORS_ALLOWED_HEADERS],
               maxAge: Duration.minutes(10),
             },
           }
@@ -237,12 +313,8 @@ export class JournalApi extends Construct {
 
     const reads = new LambdaIntegration(this.readFunction, { allowTestInvoke: false });
     const writes = new LambdaIntegration(this.writeFunction, { allowTestInvoke: false });
-    const authorizer =
-      settings.authorization.kind === 'cognito'
-        ? new CognitoUserPoolsAuthorizer(this, 'Authorizer', {
-            cognitoUserPools: [...settings.authorization.userPools],
-          })
-        : undefined;
+    const authorizer = this.createAuthorizer(settings.authorization, defaults);
+    if (settings.corsOrigins.length > 0) this.addCorsToGatewayResponses(settings.corsOrigins);
     for (const route of JOURNAL_API_ROUTES) {
       const access = route.path === '/metrics' && settings.publicMetrics ? 'public' : route.access;
       const method = this.restApi.root
@@ -264,6 +336,65 @@ export class JournalApi extends Construct {
     this.suppressNagFindings(settings);
   }
 
+  private createAuthorizer(
+    authorization: JournalApiAuthorization,
+    defaults: JournalFunctionDefaults,
+  ): IAuthorizer | undefined {
+    if (authorization.kind === 'cognito') {
+      return new CognitoUserPoolsAuthorizer(this, 'Authorizer', {
+        cognitoUserPools: [...authorization.userPools],
+      });
+    }
+    if (authorization.kind !== 'jwt') return undefined;
+    this.authorizerFunction = new JournalFunction(this, 'AuthorizerFunction', {
+      entry: 'authorizer',
+      description: 'Journal API bearer-token authorizer: verifies OIDC access tokens (aws-jwt-verify)',
+      defaults,
+      timeout: Duration.seconds(10),
+      // RSA verification is CPU-bound; 512 MB gives the function a share of a vCPU that keeps a
+      // cache miss within a few milliseconds.
+      memorySize: 512,
+      environment: jwtAuthorizerEnvironment(authorization),
+    });
+    return new TokenAuthorizer(this, 'TokenAuthorizer', {
+      handler: this.authorizerFunction,
+      identitySource: 'method.request.header.Authorization',
+      // Not a bearer JWT: 401 from API Gateway without invoking the function.
+      validationRegex: '^[Bb][Ee][Aa][Rr][Ee][Rr] [-0-9A-Za-z._~+/]+=*$',
+      resultsCacheTtl: authorization.cacheTtl ?? Duration.minutes(5),
+    });
+  }
+
+  /**
+   * API Gateway's own answers (401, 403, 429, 504, ...) carry the CORS headers too, so that a
+   * browser shows the page the status instead of an opaque network error. One origin (or *) is
+   * answered as is; several: the request's Origin is echoed, as these bodies carry no journal data
+   * (the functions' own answers allow only the listed origins).
+   */
+  private addCorsToGatewayResponses(origins: readonly string[]): void {
+    const allowOrigin =
+      origins.length === 1
+        ? `'${origins[0]}'`
+        : origins.includes('*')
+          ? "'*'"
+          : 'method.request.header.Origin';
+    const headers = {
+      'Access-Control-Allow-Origin': allowOrigin,
+      'Access-Control-Allow-Headers': `'${CORS_ALLOWED_HEADERS.join(',')}'`,
+      'Access-Control-Allow-Methods': "'GET,POST,DELETE,OPTIONS'",
+      'Access-Control-Expose-Headers': "'x-amzn-errortype,x-amzn-requestid'",
+      ...(allowOrigin === 'method.request.header.Origin' ? { Vary: "'Origin'" } : {}),
+    };
+    this.restApi.addGatewayResponse('Default4xx', {
+      type: ResponseType.DEFAULT_4XX,
+      responseHeaders: headers,
+    });
+    this.restApi.addGatewayResponse('Default5xx', {
+      type: ResponseType.DEFAULT_5XX,
+      responseHeaders: headers,
+    });
+  }
+
   /** The stage URL (ends with /): the API's base for the Hive UI. */
   get url(): string {
     return this.restApi.url;
@@ -281,8 +412,9 @@ export class JournalApi extends Construct {
 
   private grantInvoke(principal: IGrantable, access: 'read' | 'write'): Grant {
     if (this.authorization.kind !== 'iam') {
+      const by = this.authorization.kind === 'cognito' ? 'Cognito' : 'bearer tokens (jwt)';
       throw new Error(
-        `The journal API authorizes with Cognito: grant ${access} access with the ${access}Scopes OAuth scopes, not IAM`,
+        `The journal API authorizes with ${by}: grant ${access} access with the ${access}Scopes, not IAM`,
       );
     }
     return Grant.addToPrincipal({
@@ -294,12 +426,13 @@ export class JournalApi extends Construct {
 
   private methodOptions(
     access: JournalApiRoute['access'],
-    authorizer: CognitoUserPoolsAuthorizer | undefined,
+    authorizer: IAuthorizer | undefined,
   ): MethodOptions {
     if (access === 'public') return { authorizationType: AuthorizationType.NONE };
     if (this.authorization.kind === 'iam' || authorizer === undefined) {
       return { authorizationType: AuthorizationType.IAM };
     }
+    if (this.authorization.kind === 'jwt') return { authorizationType: AuthorizationType.CUSTOM, authorizer };
     return {
       authorizationType: AuthorizationType.COGNITO,
       authorizer,
@@ -322,7 +455,7 @@ export class JournalApi extends Construct {
         {
           id: 'AwsSolutions-APIG3',
           reason:
-            'Every route but /health needs IAM or Cognito authorization and the stage is throttled; a WAF web ACL is associated when props.api.webAclArn is given.',
+            'Every route but /health needs IAM, bearer-token or Cognito authorization and the stage is throttled; a WAF web ACL is associated when props.api.webAclArn is given.',
         },
       ]);
     }
@@ -340,13 +473,15 @@ export class JournalApi extends Construct {
         { id: 'AwsSolutions-COG4', reason: 'Public on purpose (see AwsSolutions-APIG4).' },
       ]);
     }
-    if (this.authorization.kind === 'iam') {
+    if (this.authorization.kind !== 'cognito') {
       for (const method of [...this.#methods.read, ...this.#methods.write]) {
         NagSuppressions.addResourceSuppressions(method, [
           {
             id: 'AwsSolutions-COG4',
             reason:
-              'IAM (SigV4) authorization with per-method execute-api grants; a Cognito authorizer is used when props.api.authorization is cognito.',
+              this.authorization.kind === 'iam'
+                ? 'IAM (SigV4) authorization with per-method execute-api grants; a Cognito authorizer is used when props.api.authorization is cognito.'
+                : "Bearer tokens of the operator's own OIDC issuer, verified by the journal's Lambda authorizer (aws-jwt-verify); a Cognito authorizer is used when props.api.authorization is cognito.",
           },
         ]);
       }

@@ -12,7 +12,7 @@ import type { Construct } from 'constructs';
 export const PROJECT_ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 
 /** The Lambda entries, one per file in functions/. */
-export type JournalEntry = 'ingest' | 'migrate' | 'maintenance' | 'api-read' | 'api-write';
+export type JournalEntry = 'ingest' | 'migrate' | 'maintenance' | 'api-read' | 'api-write' | 'authorizer';
 
 /** Where the bundled migration files are inside the function (Lambda unpacks the bundle at /var/task). */
 export const BUNDLED_MIGRATIONS_DIR = '/var/task/migrations';

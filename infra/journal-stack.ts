@@ -3,7 +3,8 @@ import type { Construct } from 'constructs';
 import { JournalService, type JournalServiceProps } from './journal-service.ts';
 
 export interface JournalStackProps extends StackProps {
-  readonly service?: JournalServiceProps;
+  /** The service's props, or a function of the stack for props that import resources into it. */
+  readonly service?: JournalServiceProps | ((stack: Stack) => JournalServiceProps);
 }
 
 /** The deployable hive-journal: one JournalService and the outputs producers and operators need. */
@@ -12,7 +13,8 @@ export class JournalStack extends Stack {
 
   constructor(scope: Construct, id: string, props: JournalStackProps = {}) {
     super(scope, id, props);
-    this.service = new JournalService(this, 'Journal', props.service);
+    const service = typeof props.service === 'function' ? props.service(this) : props.service;
+    this.service = new JournalService(this, 'Journal', service);
     const outputs: Record<string, [string, string]> = {
       IngestQueueUrl: [this.service.queue.queueUrl, 'Producers publish journal messages here'],
       IngestQueueArn: [this.service.queue.queueArn, 'For producer IAM policies (sqs:SendMessage)'],

@@ -10,6 +10,7 @@ import { ensureDatabase } from './ensure-database.ts';
 import { startLocalLambda } from './lambda/invoke-server.ts';
 import { LOCAL_ACCOUNT, type LocalAccount } from './local-account.ts';
 import { type LocalCredentials, localCredentials } from './local-credentials.ts';
+import { startLocalOidcIssuer } from './oidc/local-oidc-issuer.ts';
 import { createSqsClient } from './sqs/local-sqs-client.ts';
 import { type LocalSqs, startLocalSqs } from './sqs/start-local-sqs.ts';
 import { readAssemblyStack } from './template/cloud-assembly.ts';
@@ -23,6 +24,7 @@ import { sqsEventSourceMappings } from './template/template-event-sources.ts';
 import { templateFunctions } from './template/template-functions.ts';
 import { type LocalOutput, resolveOutputs } from './template/template-outputs.ts';
 import { createTemplateQueues } from './template/template-queues.ts';
+import { templateTokenIssuers } from './template/template-token-issuers.ts';
 import { startTemplateEventSources, type TemplateEventSources } from './template-runtime/event-sources.ts';
 import { LocalFunctions } from './template-runtime/local-functions.ts';
 import { startTemplateSchedules, type TemplateSchedules } from './template-runtime/schedules.ts';
@@ -39,6 +41,13 @@ export interface LocalStackOptions {
   readonly demo?: boolean;
   /** The CDK stage to synthesize (`-c stage=`); dev by default. */
   readonly stage?: string;
+  /** More CDK context for the synthesis (`-c name=value`), e.g. the authorization mode. */
+  readonly context?: Readonly<Record<string, string>>;
+  /**
+   * When the template's authorizer trusts an issuer on loopback: `start` (default) runs the local
+   * OIDC issuer there; `external` leaves it to the caller (tests share one issuer across stacks).
+   */
+  readonly oidcIssuer?: 'start' | 'external';
   /** Run this cloud assembly (e.g. a test's variant) instead of synthesizing cdk.json's app. */
   readonly assemblyDir?: string;
   /** An existing PostgreSQL server (no database in the URL) instead of the embedded one. */
@@ -84,6 +93,8 @@ export interface LocalStackEndpoints {
   readonly databaseUrl: string;
   /** Where the synthesized cloud assembly is. */
   readonly assemblyDir: string;
+  /** The issuer whose bearer tokens the API accepts (jwt authorization), when it has one. */
+  readonly oidcIssuer?: string;
 }
 
 export interface RunningLocalStack {
@@ -134,7 +145,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
           ...(await synthesize({
             projectRoot: PROJECT_ROOT,
             outDir: join(options.stateDir, 'cdk.out', stage),
-            context: { stage },
+            context: { ...options.context, stage },
             log: options.log,
           })),
           given: false,
@@ -226,14 +237,31 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
       AWS_ENDPOINT_URL_RDS_DATA: dataApi.endpoint,
       AWS_ENDPOINT_URL_LAMBDA: lambda.endpoint,
     };
-    for (const spec of await templateFunctions(
+    const functionSpecs = await templateFunctions(
       stack,
       resolve,
       isActive,
       endpointOverrides,
       join(options.stateDir, 'inline-code'),
-    )) {
-      functions.addFunction(spec);
+    );
+    for (const spec of functionSpecs) functions.addFunction(spec);
+    // A bearer-token authorizer trusting an issuer on this machine: the local OIDC issuer is it.
+    const [tokenIssuer, ...otherIssuers] = templateTokenIssuers(functionSpecs);
+    if (otherIssuers.length > 0) throw new Error('the template has more than one bearer-token authorizer');
+    if (tokenIssuer?.local && (options.oidcIssuer ?? 'start') === 'start') {
+      const url = new URL(tokenIssuer.issuerUrl);
+      const issuer = await startLocalOidcIssuer({
+        host: url.hostname.replace(/^\[(.*)\]$/, '$1'),
+        port: Number(url.port || 80),
+        audience: tokenIssuer.audience ?? tokenIssuer.clientId ?? 'hive-journal',
+        ...(url.pathname === '/' ? {} : { issuerPath: url.pathname.replace(/\/$/, '') }),
+      });
+      stops.push(() => issuer.stop());
+      options.log(`local OIDC issuer ${issuer.issuerUrl} (${tokenIssuer.logicalId} trusts it)`);
+    } else if (tokenIssuer && !tokenIssuer.local) {
+      options.log(
+        `bearer tokens: ${tokenIssuer.logicalId} trusts ${tokenIssuer.issuerUrl}; get tokens there`,
+      );
     }
     for (const config of asyncInvokeConfigs(stack.template, resolve, isActive))
       functions.configureAsync(config);
@@ -320,6 +348,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
       database: cluster.databaseName,
       databaseUrl: `${serverUrl}/${options.databasePrefix ?? ''}${cluster.databaseName}`,
       assemblyDir: synthesis.assemblyDir,
+      ...(tokenIssuer ? { oidcIssuer: tokenIssuer.issuerUrl } : {}),
     };
     await writeFile(join(options.stateDir, 'local.json'), `${JSON.stringify(endpoints, null, 2)}\n`, {
       mode: 0o600,

@@ -1,6 +1,12 @@
 import * as z from 'zod';
 
-/** GET /health's body, 200 when ready and 503 when not (plain JSON, not a problem). */
+/** GET /health's body: the function answers (it checks nothing else). */
+export const LivenessResponse = z.object({
+  status: z.literal('ok'),
+  checks: z.object({ liveness: z.object({ status: z.literal('ok') }) }),
+});
+
+/** GET /health/ready's body, 200 when ready and 503 when not (plain JSON, not a problem). */
 export const HealthResponse = z.object({
   status: z.enum(['ok', 'unavailable']),
   checks: z.object({

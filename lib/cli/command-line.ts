@@ -9,12 +9,17 @@ export const ENDPOINT_OPTIONS = {
   'sqs-endpoint': { type: 'string' },
   region: { type: 'string' },
   'state-dir': { type: 'string' },
+  token: { type: 'string' },
 } as const satisfies ParseArgsOptionsConfig;
 
 export const ENDPOINT_USAGE = `Endpoints (flag, else environment, else .hive-journal/local.json of a running \`npm start\`):
   --api-url URL        journal HTTP API (HIVE_JOURNAL_API_URL)
-  --api-auth iam|none  sign API requests with SigV4 (HIVE_JOURNAL_API_AUTH); default: iam for
-                       *.execute-api.<region>.amazonaws.com, none otherwise
+  --api-auth iam|bearer|none
+                       how API requests authenticate (HIVE_JOURNAL_API_AUTH): iam signs them with
+                       SigV4; default: bearer with a token, else iam for
+                       *.execute-api.<region>.amazonaws.com and the local stack, else none
+  --token TOKEN        send API requests with \`Authorization: Bearer TOKEN\` (HIVE_JOURNAL_TOKEN), for
+                       an API authorising with jwt; see \`hive-journal token\` for the local stack's
   --queue-url URL      journal queue (HIVE_JOURNAL_QUEUE_URL)
   --sqs-endpoint URL   SQS endpoint (AWS_ENDPOINT_URL_SQS); default: AWS's
   --region REGION      AWS region (AWS_REGION); default: from the queue or API host, else us-east-1
@@ -23,7 +28,13 @@ export const ENDPOINT_USAGE = `Endpoints (flag, else environment, else .hive-jou
 const HELP_OPTION = { help: { type: 'boolean', short: 'h' } } as const satisfies ParseArgsOptionsConfig;
 
 type ParsedValues<O extends ParseArgsOptionsConfig> = {
-  [K in keyof O]?: O[K] extends { type: 'boolean' } ? boolean : string;
+  [K in keyof O]?: O[K] extends { multiple: true }
+    ? O[K] extends { type: 'boolean' }
+      ? boolean[]
+      : string[]
+    : O[K] extends { type: 'boolean' }
+      ? boolean
+      : string;
 };
 
 export interface CommandLine<O extends ParseArgsOptionsConfig> {

@@ -13,6 +13,8 @@ export interface LocalConfig {
   readonly secretArn?: string;
   readonly databaseUrl?: string;
   readonly region?: string;
+  /** The local OIDC issuer's URL, when the stack runs in jwt mode (`npm start -- --auth jwt`). */
+  readonly oidcIssuer?: string;
   /** The local account's credentials: the CLI signs API requests with them. */
   readonly credentials?: LocalCredentials;
 }

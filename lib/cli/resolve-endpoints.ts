@@ -18,8 +18,12 @@ export interface CliEndpoints {
   readonly queueUrl: ResolvedSetting | undefined;
   readonly sqsEndpoint: ResolvedSetting | undefined;
   readonly region: string;
-  /** iam: API requests are signed with SigV4 (an API Gateway with AWS_IAM authorisation). */
-  readonly apiAuth: 'iam' | 'none';
+  /**
+   * iam: API requests are signed with SigV4 (an API Gateway with AWS_IAM authorisation); bearer: they
+   * carry `bearerToken` (an API authorising with jwt).
+   */
+  readonly apiAuth: 'iam' | 'bearer' | 'none';
+  readonly bearerToken: string | undefined;
   /** The SQS endpoint is the local stack's: its credentials (or placeholders, which it does not check). */
   readonly localSqs: boolean;
   /** The local stack's credentials, when the API or queue is the local stack's (local.json). */
@@ -33,6 +37,7 @@ export interface EndpointFlags {
   readonly 'queue-url'?: string;
   readonly 'sqs-endpoint'?: string;
   readonly region?: string;
+  readonly token?: string;
 }
 
 /** The region of the local stack (local/local-stack.ts). */
@@ -73,6 +78,7 @@ export function resolveEndpoints(
     regionOfApiUrl(apiUrl?.value) ??
     (usesLocal ? local.region : undefined) ??
     LOCAL_REGION;
+  const bearerToken = bearerTokenOf(flags.token, env.HIVE_JOURNAL_TOKEN);
   return {
     apiUrl,
     queueUrl,
@@ -82,7 +88,9 @@ export function resolveEndpoints(
       nonBlank(flags['api-auth']) ?? nonBlank(env.HIVE_JOURNAL_API_AUTH),
       apiUrl,
       apiUrl?.source === 'local.json' && local.credentials !== undefined,
+      bearerToken !== undefined,
     ),
+    bearerToken,
     localSqs:
       sqsEndpoint !== undefined &&
       (sqsEndpoint.source === 'local.json' || LOOPBACK_HOSTS.has(new URL(sqsEndpoint.value).hostname)),
@@ -134,11 +142,38 @@ function pick(
 }
 
 // The local stack's API (local.json with credentials) checks SigV4 as the deployed one does.
-function apiAuthOf(given: string | undefined, apiUrl: ResolvedSetting | undefined, localSigned: boolean) {
-  if (given === undefined) return (apiUrl && regionOfApiUrl(apiUrl.value)) || localSigned ? 'iam' : 'none';
+function apiAuthOf(
+  given: string | undefined,
+  apiUrl: ResolvedSetting | undefined,
+  localSigned: boolean,
+  hasToken: boolean,
+): CliEndpoints['apiAuth'] {
+  if (given === undefined) {
+    if (hasToken) return 'bearer';
+    return (apiUrl && regionOfApiUrl(apiUrl.value)) || localSigned ? 'iam' : 'none';
+  }
   const lower = given.toLowerCase();
-  if (lower !== 'iam' && lower !== 'none') throw new UsageError(`--api-auth must be iam or none`);
+  if (lower !== 'iam' && lower !== 'bearer' && lower !== 'none') {
+    throw new UsageError(`--api-auth must be iam, bearer or none`);
+  }
+  if (lower === 'bearer' && !hasToken) {
+    throw new UsageError('--api-auth bearer needs a token: pass --token or set HIVE_JOURNAL_TOKEN');
+  }
+  if (lower !== 'bearer' && hasToken) {
+    throw new UsageError(`a token is sent as a bearer token, not with --api-auth ${lower}: leave one out`);
+  }
   return lower;
+}
+
+// RFC 6750's b64token is printable ASCII without spaces; anything else would break the header.
+function bearerTokenOf(flag: string | undefined, variable: string | undefined): string | undefined {
+  const [token, from] =
+    flag !== undefined ? [nonBlank(flag), '--token'] : [nonBlank(variable), 'HIVE_JOURNAL_TOKEN'];
+  if (token === undefined) return undefined;
+  if (!/^[\x21-\x7E]+$/.test(token)) {
+    throw new UsageError(`${from} is not a token (printable ASCII, no spaces; leave out "Bearer ")`);
+  }
+  return token;
 }
 
 function whyNoLocal(file: LocalConfigFile): string {

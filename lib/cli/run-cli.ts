@@ -5,8 +5,15 @@ import { exportCommand } from './export-command.ts';
 import { importCommand } from './import-command.ts';
 import { publishCommand } from './publish-command.ts';
 import { tailCommand } from './tail-command.ts';
+import { tokenCommand } from './token-command.ts';
 
-const COMMANDS: readonly CliCommand[] = [publishCommand, tailCommand, importCommand, exportCommand];
+const COMMANDS: readonly CliCommand[] = [
+  publishCommand,
+  tailCommand,
+  importCommand,
+  exportCommand,
+  tokenCommand,
+];
 
 const USAGE = `Usage: hive-journal <command> [options]
 

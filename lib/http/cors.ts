@@ -5,8 +5,25 @@ export interface CorsPolicy {
   readonly allowedOrigins: readonly string[];
 }
 
-const ALLOWED_HEADERS =
-  'content-type, authorization, x-trace-id, traceparent, x-amz-date, x-amz-security-token';
+/**
+ * The request headers a browser may send: bearer tokens, trace context, and what a SigV4-signing
+ * browser client (aws-sdk in the browser) adds. infra/journal-api.ts answers API Gateway's
+ * preflights with this same list.
+ */
+export const CORS_ALLOWED_HEADERS: readonly string[] = [
+  'content-type',
+  'authorization',
+  'x-trace-id',
+  'traceparent',
+  'tracestate',
+  'x-amz-date',
+  'x-amz-security-token',
+  'x-amz-content-sha256',
+  'x-amz-user-agent',
+  'amz-sdk-invocation-id',
+  'amz-sdk-request',
+];
+const ALLOWED_HEADERS = CORS_ALLOWED_HEADERS.join(', ');
 const EXPOSED_HEADERS =
   'x-trace-id, x-journal-truncated, x-journal-limit, x-journal-run-id, x-journal-run-resolved-by, x-journal-source, x-journal-capture-status';
 

@@ -4,6 +4,7 @@ import { AccountPrincipal, Role } from 'aws-cdk-lib/aws-iam';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { JOURNAL_API_ROUTES } from '../../infra/journal-api-routes.ts';
 import { readRoutes, writeRoutes } from '../../lib/api/api-routes.ts';
+import { type ApiMethod, methodsOf, routeKey } from './api-methods.ts';
 import {
   actionsOf,
   environmentOf,
@@ -18,42 +19,6 @@ import {
   statementsByRole,
   synthJournal,
 } from './journal-synth.ts';
-
-interface ApiMethod {
-  readonly key: string;
-  readonly authorizationType: string;
-  readonly integrationUri: string;
-  readonly integrationType: string;
-  readonly scopes: readonly string[] | undefined;
-}
-
-/** The API's methods as `METHOD /path`, the path rebuilt from the resource tree. */
-function methodsOf(template: Template): Map<string, ApiMethod> {
-  const resources = resourcesOf(template, 'AWS::ApiGateway::Resource');
-  const pathOf = (id: string): string => {
-    const resource = resources[id];
-    if (!resource) return '';
-    const parent = resource.Properties.ParentId as { Ref?: string };
-    return `${parent.Ref ? pathOf(parent.Ref) : ''}/${String(resource.Properties.PathPart)}`;
-  };
-  const methods = new Map<string, ApiMethod>();
-  for (const method of Object.values(resourcesOf(template, 'AWS::ApiGateway::Method'))) {
-    const p = method.Properties ?? {};
-    const resourceId = p.ResourceId as { Ref?: string };
-    const key = `${String(p.HttpMethod)} ${resourceId.Ref ? pathOf(resourceId.Ref) : '/'}`;
-    const integration = p.Integration as { Uri?: unknown; Type: string };
-    methods.set(key, {
-      key,
-      authorizationType: String(p.AuthorizationType),
-      integrationUri: render(integration.Uri ?? ''),
-      integrationType: integration.Type,
-      scopes: p.AuthorizationScopes as string[] | undefined,
-    });
-  }
-  return methods;
-}
-
-const routeKey = (route: { method: string; path: string }) => `${route.method} ${route.path}`;
 
 describe('journal API (defaults)', () => {
   let journal: SynthesizedJournal;

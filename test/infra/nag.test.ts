@@ -67,6 +67,23 @@ describe('cdk-nag AwsSolutions', () => {
     expect(unsuppressedFindings(stack).filter((finding) => !finding.includes('/Users/'))).toEqual([]);
   });
 
+  test('finds nothing unsuppressed in the journal with a bearer-token (jwt) authorizer and CORS', () => {
+    const stack = journalStack({
+      api: {
+        corsOrigins: ['https://hive.example.com'],
+        authorization: {
+          kind: 'jwt',
+          issuer: 'https://auth.example.com',
+          audience: ['hive-journal'],
+          readScopes: ['journal.read'],
+          writeScopes: ['journal.write'],
+        },
+      },
+    });
+
+    expect(unsuppressedFindings(stack)).toEqual([]);
+  });
+
   test('gives every suppression a reason of its own', () => {
     const stack = journalStack();
     const suppressions = stack.node

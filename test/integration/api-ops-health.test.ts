@@ -10,15 +10,34 @@ import { freePort } from '../../local/free-port.ts';
 import { apiGatewayEvent } from '../support/api-gateway-event.ts';
 import { createTestDatabase, localDataApiClient, type TestDatabase } from '../support/test-database.ts';
 
-async function health(sql: SqlClient) {
+async function health(sql: SqlClient, path = '/health/ready') {
   const deps: ApiDeps = { sql, clock: systemClock };
   const response = await apiHandler(opsRoutes, deps, { cors: { allowedOrigins: [] } })(
-    apiGatewayEvent({ path: '/health' }),
+    apiGatewayEvent({ path }),
   );
   return { status: response.statusCode, headers: response.headers ?? {}, body: JSON.parse(response.body) };
 }
 
-describe('GET /health', () => {
+describe('GET /health (liveness)', () => {
+  test('answers 200 without a single statement: an anonymous probe never reaches (or wakes) the database', async () => {
+    const statements: string[] = [];
+    const recording = {
+      execute: async (sql: string) => {
+        statements.push(sql);
+        throw new Error('liveness must not run SQL');
+      },
+    } as unknown as SqlClient;
+
+    const response = await health(recording, '/health');
+
+    expect(statements).toEqual([]);
+    expect(response.status).toBe(200);
+    expect(response.headers['cache-control']).toBe('no-store');
+    expect(response.body).toEqual({ status: 'ok', checks: { liveness: { status: 'ok' } } });
+  });
+});
+
+describe('GET /health/ready (readiness)', () => {
   let db: TestDatabase;
   beforeAll(async () => {
     db = await createTestDatabase();
@@ -119,12 +138,12 @@ describe('GET /health', () => {
 });
 
 describe('the ops routes', () => {
-  test('document /health as public and /metrics as read', () => {
+  test('document /health as public, /health/ready and /metrics as read', () => {
     const access = Object.fromEntries(
       opsRoutes.map((route) => [`${route.method} ${route.path}`, route.doc.access]),
     );
 
-    expect(access).toEqual({ 'GET /metrics': 'read', 'GET /health': 'public' });
+    expect(access).toEqual({ 'GET /metrics': 'read', 'GET /health': 'public', 'GET /health/ready': 'read' });
   });
 
   test.each([
@@ -132,6 +151,7 @@ describe('the ops routes', () => {
     ['PUT', '/metrics'],
     ['DELETE', '/health'],
     ['POST', '/health'],
+    ['POST', '/health/ready'],
   ])('answer %s %s with a 405 problem', async (method, path) => {
     const handler = apiHandler(
       opsRoutes,

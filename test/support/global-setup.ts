@@ -10,6 +10,7 @@ import { readMigrationFiles } from '../../lib/migrations/read-migration-files.ts
 import { startLocalDataApi } from '../../local/data-api/start-local-data-api.ts';
 import { startEmbeddedPostgres } from '../../local/embedded-postgres.ts';
 import { synthesize } from '../../local/template/synthesize.ts';
+import { type ProvidedOidcIssuer, startTestIssuerAndSynth } from './jwt-stack.ts';
 import { localDataApiClient } from './test-database.ts';
 import { synthesizeVariant, TEST_VARIANT } from './variant-synthesis.ts';
 
@@ -32,6 +33,10 @@ declare module 'vitest' {
     assemblyDir: string;
     /** The assembly of test/support/variant-app.ts with TEST_VARIANT's settings. */
     variantAssemblyDir: string;
+    /** The dev stage synthesized with auth=jwt, trusting oidcIssuer. */
+    jwtAssemblyDir: string;
+    /** The OIDC issuer of the jwt stage (test/support/jwt-stack.ts). */
+    oidcIssuer: ProvidedOidcIssuer;
   }
 }
 
@@ -52,6 +57,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
   synthesis.catch(() => {});
   const variantSynthesis = synthesizeVariant(TEST_VARIANT);
   variantSynthesis.catch(() => {});
+  const jwt = await startTestIssuerAndSynth();
+  cleanups.push(() => jwt.issuer.stop());
+  jwt.assemblyDir.catch(() => {});
   let serverUrl: string;
   if (process.env.DATABASE_URL) {
     const url = new URL(process.env.DATABASE_URL);
@@ -87,6 +95,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('secretArn', dataApi.secretArn);
   project.provide('assemblyDir', (await synthesis).assemblyDir);
   project.provide('variantAssemblyDir', await variantSynthesis);
+  project.provide('jwtAssemblyDir', await jwt.assemblyDir);
+  project.provide('oidcIssuer', jwt.provided);
   return async () => {
     for (const cleanup of cleanups.reverse()) await cleanup();
   };
