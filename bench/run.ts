@@ -1,5 +1,6 @@
 import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
+import { benchAuthorizer } from './authorizer.ts';
 import { startBenchDatabase } from './bench-database.ts';
 import { benchClient } from './client.ts';
 import { benchColdStart } from './cold-start.ts';
@@ -43,6 +44,8 @@ try {
   const coldStart = await benchColdStart();
   console.error('local start: npm start cold (synth included) and warm...');
   const localStart = await benchLocalStart();
+  console.error('authorizer: bearer tokens (cache hit, miss) against IAM on the same route...');
+  const authorizer = await benchAuthorizer();
   const report = {
     machine: {
       cpus: cpus().length,
@@ -60,6 +63,7 @@ try {
     retention,
     coldStart,
     localStart,
+    authorizer,
   };
   console.log(JSON.stringify(report, null, 2));
   console.error('\ningest (events/s)');
@@ -119,6 +123,14 @@ try {
   for (const f of coldStart.functions) console.error(`  ${f.name.padEnd(12)} ${f.kib}  ${f.initMs}`);
   console.error(
     `\nnpm start to ready: cold ${localStart.coldSeconds} s (target <= 30; cdk synth alone ${localStart.baselines.cdkSynthAloneSeconds} s), warm ${localStart.warmSeconds} s (target <= 5; PostgreSQL start alone ${localStart.baselines.postgresWarmStartSeconds} s)`,
+  );
+  console.error(`\nauthorizer (${authorizer.route}, ${authorizer.samples} requests each; ms p50 / p99)`);
+  console.error(`  IAM (SigV4) baseline   ${authorizer.iamMs.p50} / ${authorizer.iamMs.p99}`);
+  console.error(
+    `  bearer, cache hit      ${authorizer.jwtCacheHitMs.p50} / ${authorizer.jwtCacheHitMs.p99} (+${authorizer.overheadVsIamMs.cacheHitP50} p50)`,
+  );
+  console.error(
+    `  bearer, cache miss     ${authorizer.jwtCacheMissMs.p50} / ${authorizer.jwtCacheMissMs.p99} (+${authorizer.overheadVsIamMs.cacheMissP50} p50)`,
   );
 } finally {
   await db.stop();
