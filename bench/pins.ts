@@ -4,6 +4,7 @@ import { budgetOf } from '../lib/maintenance/time-budget.ts';
 import { addDays, utcDayOf } from '../lib/maintenance/utc-day.ts';
 import { systemClock } from '../lib/ports/clock.ts';
 import { archiveCapture } from '../lib/use-cases/archive-capture.ts';
+import type { Operator } from '../lib/use-cases/journal-operator-action.ts';
 import { pinRun } from '../lib/use-cases/pin-run.ts';
 import { unpinCapture } from '../lib/use-cases/unpin-capture.ts';
 import type { BenchDatabase } from './bench-database.ts';
@@ -12,6 +13,7 @@ import { seedEvents } from './seed-events.ts';
 
 // The run seeded with one run in one swarm (seed-events.ts names them so).
 const RUN = { swarmId: 'swarm-0', runId: 'run-0' } as const;
+const BENCH_OPERATOR: Operator = { actor: 'bench', traceId: null };
 
 // What one maintenance invocation may spend: the 5-minute default timeout less its 50 s reserve.
 const MAINTENANCE_BUDGET_MS = 250_000;
@@ -80,7 +82,7 @@ export async function benchPins(db: BenchDatabase, scale: { events: number }, in
 async function archiveThroughPin(db: BenchDatabase, mode: CaptureMode) {
   const deps = { sql: db.sql, clock: systemClock };
   const started = performance.now();
-  const pinned = await pinRun(deps, { ...RUN, mode, name: `bench ${mode}` });
+  const pinned = await pinRun(deps, { ...RUN, mode, name: `bench ${mode}`, operator: BENCH_OPERATOR });
   const pinRequestMs = performance.now() - started;
   let capture = pinned.capture;
   let maintenancePasses = 0;
@@ -96,7 +98,11 @@ async function archiveThroughPin(db: BenchDatabase, mode: CaptureMode) {
   }
   const seconds = (performance.now() - started) / 1000;
   const unpinStarted = performance.now();
-  const unpinned = await unpinCapture(deps, { captureId: capture.captureId, budget: budgetOf(600_000) });
+  const unpinned = await unpinCapture(deps, {
+    captureId: capture.captureId,
+    operator: BENCH_OPERATOR,
+    budget: budgetOf(600_000),
+  });
   const unpinMs = performance.now() - unpinStarted;
   if (!unpinned.deleted) throw new Error(`capture ${capture.captureId} was not deleted`);
   await db.pg.query('VACUUM journal_event_archive');

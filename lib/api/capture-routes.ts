@@ -28,7 +28,8 @@ export function captureRoutesWith(settings: PinSettings): Route<ApiDeps>[] {
           "Creates the run's capture and archives it: within the request when the run is small (200), " +
           'else the first part, answering 202 while maintenance passes archive the rest. Events the run ' +
           'journals later are archived until it ends. Pinning a pinned run again with the same mode ' +
-          'returns its capture; with another mode it is a 409 carrying the existing mode.',
+          'returns its capture; with another mode it is a 409 carrying the existing mode. Every pin that ' +
+          'answers 200 or 202 is journaled as a hive event (kind audit, type journal-run-pinned) naming who pinned.',
         tags: ['captures'],
         params: PinParams,
         body: PinBody,
@@ -51,7 +52,7 @@ export function captureRoutesWith(settings: PinSettings): Route<ApiDeps>[] {
       handle: async (request, deps) => {
         const { swarmId } = parseParams(PinParams, request.params);
         const body = parseJsonBody(PinBody, request);
-        const outcome = await pinRun({ ...deps, settings }, { swarmId, ...body });
+        const outcome = await pinRun({ ...deps, settings }, { swarmId, ...body, operator: request });
         return jsonResponse(outcome.caughtUp ? 200 : 202, pinResponse(outcome));
       },
     },
@@ -76,6 +77,8 @@ export function captureRoutesWith(settings: PinSettings): Route<ApiDeps>[] {
       path: '/api/journal/captures/{captureId}',
       doc: {
         summary: 'Unpin a capture: delete it and its archived events',
+        description:
+          'The unpin is journaled as a hive event (kind audit, type journal-capture-unpinned) naming who unpinned.',
         tags: ['captures'],
         params: CaptureParams,
         responses: {
@@ -90,7 +93,7 @@ export function captureRoutesWith(settings: PinSettings): Route<ApiDeps>[] {
       },
       handle: async (request, deps) => {
         const { captureId } = parseParams(CaptureParams, request.params);
-        const { deleted } = await unpinCapture(deps, { captureId });
+        const { deleted } = await unpinCapture(deps, { captureId, operator: request });
         return deleted
           ? { statusCode: 204, headers: {}, body: '' }
           : jsonResponse(202, { captureId, deleting: true });

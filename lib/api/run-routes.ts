@@ -69,7 +69,8 @@ export const runRoutes: Route<ApiDeps>[] = [
       summary: "Set a run's test plan, description and tags",
       description:
         'Replaces all three (omitted, null or blank clears), as PocketHive does. The run is found by id; ' +
-        'when the id belongs to several swarms, swarmId (body or query) says which, else 409.',
+        'when the id belongs to several swarms, swarmId (body or query) says which, else 409. ' +
+        'A change is journaled as a hive event (kind audit, type journal-run-meta-updated) naming who made it.',
       tags: ['runs'],
       params: RunMetaParams,
       query: RunMetaQuery,
@@ -91,7 +92,14 @@ export const runRoutes: Route<ApiDeps>[] = [
           { name: 'swarmId', reason: 'differs between the query and the body' },
         ]);
       }
-      return ok(await updateRunMeta(deps, { runId, swarmId: query.swarmId ?? bodySwarmId, meta: body }));
+      return ok(
+        await updateRunMeta(deps, {
+          runId,
+          swarmId: query.swarmId ?? bodySwarmId,
+          meta: body,
+          operator: request,
+        }),
+      );
     },
   },
 ];

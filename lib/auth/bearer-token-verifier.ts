@@ -93,7 +93,10 @@ export function createBearerTokenVerifier(config: AuthorizerEnv, fetcher: Fetche
         // from the token: aws-jwt-verify's errors, ours, and the RangeError it throws describing
         // an exp or nbf out of Date's range.
         if (error instanceof KeyFetchError) throw error;
-        return { valid: false, reason: `${(error as Error).name}: ${(error as Error).message}`.slice(0, 300) };
+        return {
+          valid: false,
+          reason: `${(error as Error).name}: ${(error as Error).message}`.slice(0, 300),
+        };
       }
     },
   };

@@ -35,7 +35,7 @@ export function apiHandler<Deps>(
     } else {
       try {
         const { route, params } = matchRoute(routes, request);
-        response = await route.handle({ ...request, params }, deps);
+        response = await route.handle({ ...request, params, traceId }, deps);
         if (request.method === 'HEAD') response = { ...response, body: '' };
       } catch (error) {
         response = problemResponse(error, { instance: request.path, traceId }, (unexpected) =>

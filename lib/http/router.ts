@@ -8,6 +8,8 @@ export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 /** A request matched to a route, with its decoded path parameters. */
 export interface RoutedRequest extends HttpRequest {
   readonly params: Readonly<Record<string, string>>;
+  /** The request's trace id (traceIdOf), the one the answer carries in X-Trace-Id. */
+  readonly traceId: string;
 }
 
 /** What the OpenAPI document says of a route; the same zod schemas the route parses with. */

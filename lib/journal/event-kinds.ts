@@ -2,7 +2,8 @@ import type { JournalScope } from './event-schema.ts';
 
 /**
  * The event kinds PocketHive writes to its journals, with the types seen for each, read from its
- * source (sepa79/PocketHive). docs/event-kinds.md is the prose version; a test keeps the two in step.
+ * source (sepa79/PocketHive), and the ones hive-journal writes itself (infra's maintenance types,
+ * audit). docs/event-kinds.md is the prose version; a test keeps the two in step.
  * Unknown kinds are accepted (producers evolve); isKnownKind lets the ingest edge count them.
  */
 export interface EventKind {
@@ -187,11 +188,21 @@ export const EVENT_KINDS: readonly EventKind[] = [
     openTypes: false,
     source: 'SwarmCatalogueService',
   },
+  {
+    kind: 'audit',
+    scopes: ['HIVE'],
+    summary:
+      "An operator's change through hive-journal's write API, about the run it changed: its metadata set (data: testPlan, description, tags), the run pinned (data: captureId, mode, name, created) or a capture unpinned (data: captureId); actor says who, as the API's authorizer or IAM vouched for it.",
+    types: ['journal-run-meta-updated', 'journal-run-pinned', 'journal-capture-unpinned'],
+    openTypes: false,
+    source:
+      'hive-journal lib/use-cases/journal-operator-action.ts (the write routes, origin hive-journal-api)',
+  },
 ];
 
 const KNOWN_KINDS: ReadonlySet<string> = new Set(EVENT_KINDS.map((entry) => entry.kind));
 
-/** True when PocketHive writes this kind; false for kinds it does not (still accepted). */
+/** True when the catalogue has this kind (PocketHive's or hive-journal's own); unknown ones are still accepted. */
 export function isKnownKind(kind: string): boolean {
   return KNOWN_KINDS.has(kind);
 }

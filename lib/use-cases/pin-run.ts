@@ -13,6 +13,7 @@ import { budgetOf } from '../maintenance/time-budget.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { SqlClient } from '../ports/sql-client.ts';
 import { type ArchiveSettings, archiveCapture, DEFAULT_ARCHIVE_SETTINGS } from './archive-capture.ts';
+import { journalOperatorAction, type Operator } from './journal-operator-action.ts';
 import { resolveRun } from './resolve-run.ts';
 
 export interface PinRequest {
@@ -21,6 +22,8 @@ export interface PinRequest {
   readonly runId?: string | undefined;
   readonly mode: CaptureMode;
   readonly name?: string | undefined;
+  /** Who pins: journaled with the pin. */
+  readonly operator: Operator;
 }
 
 export interface PinSettings {
@@ -60,10 +63,11 @@ SELECT EXISTS (
 ) AS present`;
 
 /**
- * Pins a swarm run: creates its capture (or finds the one already there with the same mode) and
- * archives as much of the run as the request's share allows; maintenance passes archive the rest
- * and whatever the run still journals until it ends. The same run pinned with another mode is a
- * conflict; a run without events is not found.
+ * Pins a swarm run: creates its capture (or finds the one already there with the same mode),
+ * journals who pinned it, and archives as much of the run as the request's share allows;
+ * maintenance passes archive the rest and whatever the run still journals until it ends. The same
+ * run pinned with another mode is a conflict; a run without events is not found; neither is
+ * journaled.
  */
 export async function pinRun(
   deps: { readonly sql: SqlClient; readonly clock: Clock; readonly settings?: PinSettings },
@@ -86,10 +90,20 @@ export async function pinRun(
   if (capture !== null && capture.mode !== request.mode) {
     throw new CaptureModeConflictError(capture, request.mode);
   }
-  const { captureId, created } =
+  const { captureId, name, created } =
     capture === null
       ? await createCapture(deps, { ...request, runId })
-      : { captureId: capture.captureId, created: false };
+      : { captureId: capture.captureId, name: capture.name, created: false };
+  // Journaled once the run is pinned, before archiving: archiving is work the pin starts (and
+  // maintenance finishes), not the action, so the pin stays journaled when archiving fails or the
+  // capture is unpinned meanwhile (then answered 404). Finding the run already pinned with this mode
+  // (created: false) is journaled too: the operator asked for the pin, and it is in force.
+  await journalOperatorAction(deps, request.operator, {
+    type: 'journal-run-pinned',
+    swarmId: request.swarmId,
+    runId,
+    data: { captureId, mode: request.mode, name, created },
+  });
   const archived = await archiveCapture(
     { sql: deps.sql, clock: deps.clock, settings: settings.archive },
     { captureId, budget, maxRows: settings.syncMaxRows },
@@ -104,12 +118,12 @@ export async function pinRun(
  * written (and journal_capture locked) before journal_event is read, the order the partition drop
  * uses too, so a pin and a drop serialise instead of deadlocking, and a run whose events are all
  * dropped is never pinned empty. A concurrent pin of the same run that got there first wins: its
- * capture is returned (or a conflict raised when its mode differs).
+ * capture is returned (or a conflict raised when its mode differs). The name is the capture's.
  */
 async function createCapture(
   deps: { readonly sql: SqlClient; readonly clock: Clock },
   request: PinRequest & { readonly runId: string },
-): Promise<{ captureId: string; created: boolean }> {
+): Promise<{ captureId: string; name: string | null; created: boolean }> {
   const inserted = await deps.sql.transaction(async (tx) => {
     const { rows } = await tx.execute<{ id: string }>(INSERT_CAPTURE_SQL, {
       id: uuid(randomUUID()),
@@ -129,9 +143,9 @@ async function createCapture(
     }
     return rows[0].id;
   });
-  if (inserted !== null) return { captureId: inserted, created: true };
+  if (inserted !== null) return { captureId: inserted, name: request.name ?? null, created: true };
   const winner = await readCaptureOfRun(deps.sql, request.swarmId, request.runId);
   if (winner === null || !winner.pinned) throw new CaptureBeingDeletedError(winner?.captureId ?? 'unknown');
   if (winner.mode !== request.mode) throw new CaptureModeConflictError(winner, request.mode);
-  return { captureId: winner.captureId, created: false };
+  return { captureId: winner.captureId, name: winner.name, created: false };
 }

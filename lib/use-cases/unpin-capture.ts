@@ -4,6 +4,7 @@ import { timestamp, uuid } from '../db/sql-parameters.ts';
 import { budgetOf, type TimeBudget } from '../maintenance/time-budget.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { SqlClient } from '../ports/sql-client.ts';
+import { journalOperatorAction, type Operator } from './journal-operator-action.ts';
 
 export interface UnpinOutcome {
   /** True when the capture and its archive are gone; false when maintenance finishes deleting. */
@@ -18,22 +19,30 @@ export const UNPIN_CHUNK_ROWS = 10_000;
 const UNPIN_SQL = `
 UPDATE journal_capture SET pinned = false, updated_at = :now
 WHERE id = :captureId
-RETURNING id::text AS id`;
+RETURNING id::text AS id, swarm_id, run_id`;
 
 /**
- * Unpins a capture and deletes it with its archived events. A large archive is deleted in bounded
- * statements within `budget`; what is left is deleted by the next maintenance run. Unknown ids are
- * not found.
+ * Unpins a capture, journals who did it, and deletes the capture with its archived events. A large
+ * archive is deleted in bounded statements within `budget`; what is left is deleted by the next
+ * maintenance run. Unknown ids are not found (and not journaled).
  */
 export async function unpinCapture(
   deps: { readonly sql: SqlClient; readonly clock: Clock },
-  request: { readonly captureId: string; readonly budget?: TimeBudget },
+  request: { readonly captureId: string; readonly operator: Operator; readonly budget?: TimeBudget },
 ): Promise<UnpinOutcome> {
-  const { rows } = await deps.sql.execute(UNPIN_SQL, {
+  const { rows } = await deps.sql.execute<{ id: string; swarm_id: string; run_id: string }>(UNPIN_SQL, {
     captureId: uuid(request.captureId),
     now: timestamp(deps.clock.now()),
   });
-  if (rows.length === 0) throw new CaptureNotFoundError(`No capture ${request.captureId}`);
+  const unpinned = rows[0];
+  if (unpinned === undefined) throw new CaptureNotFoundError(`No capture ${request.captureId}`);
+  // Journaled once unpinned: deleting is the consequence, and maintenance finishes what this does not.
+  await journalOperatorAction(deps, request.operator, {
+    type: 'journal-capture-unpinned',
+    swarmId: unpinned.swarm_id,
+    runId: unpinned.run_id,
+    data: { captureId: unpinned.id },
+  });
   const deleted = await deleteUnpinnedCapture(deps.sql, {
     captureId: request.captureId,
     chunkRows: UNPIN_CHUNK_ROWS,

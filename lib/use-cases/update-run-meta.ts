@@ -1,6 +1,8 @@
 import { json } from '../db/sql-parameters.ts';
 import { ConflictError, NotFoundError } from '../http/http-errors.ts';
+import type { Clock } from '../ports/clock.ts';
 import type { SqlClient } from '../ports/sql-client.ts';
+import { journalOperatorAction, type Operator } from './journal-operator-action.ts';
 import { type RunSummary, readRunSummary } from './list-runs.ts';
 import { RUN_SWARMS_SQL, UPSERT_RUN_META_SQL } from './update-run-meta.sql.ts';
 
@@ -55,13 +57,19 @@ export function normaliseRunMeta(input: RunMetaInput): RunMeta {
 }
 
 /**
- * Replaces a run's test plan, description and tags and returns its updated summary. The run is
- * found by id alone (PocketHive's contract) unless `swarmId` narrows it: an id known under several
- * swarms is a conflict, an unknown one not found.
+ * Replaces a run's test plan, description and tags, journals who did it (the stored values in the
+ * audit event), and returns its updated summary. The run is found by id alone (PocketHive's
+ * contract) unless `swarmId` narrows it: an id known under several swarms is a conflict, an unknown
+ * one not found; neither is journaled.
  */
 export async function updateRunMeta(
-  deps: { readonly sql: SqlClient },
-  request: { readonly runId: string; readonly swarmId?: string | undefined; readonly meta: RunMetaInput },
+  deps: { readonly sql: SqlClient; readonly clock: Clock },
+  request: {
+    readonly runId: string;
+    readonly swarmId?: string | undefined;
+    readonly meta: RunMetaInput;
+    readonly operator: Operator;
+  },
 ): Promise<RunSummary> {
   const { runId } = request;
   const { rows } = await deps.sql.execute<{ swarm_id: string }>(RUN_SWARMS_SQL, {
@@ -86,6 +94,12 @@ export async function updateRunMeta(
     testPlan: meta.testPlan,
     description: meta.description,
     tags: json(meta.tags ?? []),
+  });
+  await journalOperatorAction(deps, request.operator, {
+    type: 'journal-run-meta-updated',
+    swarmId,
+    runId,
+    data: meta,
   });
   const summary = await readRunSummary(deps.sql, swarmId, runId);
   if (summary === null) throw new RunNotFoundError(`No run ${runId} in the journal.`);

@@ -19,7 +19,6 @@
  * The RS256 key pair is generated at each start and kept in memory, the private key not even
  * extractable: nothing to leak to disk, and a restart revokes every token it minted.
  */
-import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse, STATUS_CODES } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type CryptoKey, calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jose';

@@ -11,7 +11,6 @@ import {
   JOURNAL_CHECK_PAGE,
   type JournalCheckConfig,
   PAGE_ORIGIN,
-  PAGE_URL,
   type PageCall,
 } from '../support/journal-check-page.ts';
 import { envelope, journalEntry } from '../support/journal-event-factory.ts';

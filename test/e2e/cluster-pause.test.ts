@@ -56,11 +56,20 @@ describe('an auto-paused cluster', () => {
     expect(stack.summary.overrides.join('\n')).toMatch(/auto-pause after 14000 ms idle \(template: 600 s\)/);
   });
 
-  test('while it resumes, reads answer 503 problems, /health says so, maintenance fails and is dead-lettered after Lambda’s retries', async () => {
+  test('anonymous liveness probes leave a paused cluster paused', async () => {
+    await pausedCluster();
+
+    const probes = await Promise.all([1, 2, 3].map(() => fetch(new URL('health', stack.endpoints.apiUrl))));
+
+    expect(probes.map((probe) => probe.status)).toEqual([200, 200, 200]);
+    expect(stack.clusterState()).toBe('paused');
+  });
+
+  test('while it resumes, reads answer 503 problems, /health/ready says so, maintenance fails and is dead-lettered after Lambda’s retries', async () => {
     await pausedCluster();
 
     const page = await stack.signedFetch('api/journal/hive/page?limit=5');
-    const health = await fetch(new URL('health', stack.endpoints.apiUrl));
+    const health = await stack.signedFetch('health/ready');
     const lambda = new LambdaClient({
       endpoint: stack.endpoints.lambdaEndpoint,
       region: stack.endpoints.region,

@@ -224,6 +224,19 @@ describe('npm start', () => {
     expect(archived.body.items).toHaveLength(6);
   });
 
+  test('the pin is journaled as a hive audit event naming the IAM principal that signed it', async () => {
+    const audit = await getJson(`/api/journal/hive/page?kind=audit&swarmId=${swarmId}`);
+
+    expect(audit.body.items).toEqual([
+      expect.objectContaining({
+        type: 'journal-run-pinned',
+        runId: 'run-1',
+        data: expect.objectContaining({ mode: 'ERRORS_ONLY', name: 'e2e', created: true }),
+        actor: expect.stringMatching(/^arn:aws:iam::\d{12}:root$/),
+      }),
+    ]);
+  });
+
   test('bad input is a 4xx problem, never a 500', async () => {
     const response = await apiFetch(`/api/swarms/${swarmId}/journal/page?limit=-1`);
 

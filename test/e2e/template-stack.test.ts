@@ -96,11 +96,20 @@ describe('the REST API of the template', () => {
     }
   });
 
-  test('serves /health without authorization, as its method has none', async () => {
+  test('serves /health (liveness) without authorization, as its method has none', async () => {
     const response = await fetch(new URL('health', stack.endpoints.apiUrl));
 
     expect(response.status).toBe(200);
-    const body = (await response.json()) as { checks: { migrations: { status: string } } };
+    expect(await response.json()).toEqual({ status: 'ok', checks: { liveness: { status: 'ok' } } });
+  });
+
+  test('serves /health/ready (the database and its migrations) to signed callers only', async () => {
+    const anonymous = await fetch(new URL('health/ready', stack.endpoints.apiUrl));
+    const signed = await stack.signedFetch('health/ready');
+
+    expect(anonymous.status).toBe(403);
+    expect(signed.status).toBe(200);
+    const body = (await signed.json()) as { checks: { migrations: { status: string } } };
     expect(body.checks.migrations.status).toBe('ok');
   });
 

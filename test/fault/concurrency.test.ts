@@ -24,6 +24,7 @@ import {
   lifecycleEvent,
   manualClock,
   testMaintenanceSettings,
+  testOperator,
   unlimitedBudget,
 } from '../support/capture-fixtures.ts';
 import { faultVolume } from '../support/fault-volume.ts';
@@ -254,7 +255,11 @@ describe('maintenance, pins, unpins, run meta, ingest and reads, all at once', (
         later(() =>
           outcomes.observe(
             `pin ${mode}`,
-            () => pinRun({ sql: db.sql, clock, settings: { ...pinSettings, syncMaxRows } }, { ...run, mode }),
+            () =>
+              pinRun(
+                { sql: db.sql, clock, settings: { ...pinSettings, syncMaxRows } },
+                { ...run, mode, operator: testOperator },
+              ),
             [RunNotFoundError, CaptureModeConflictError, CaptureBeingDeletedError, CaptureNotFoundError],
           ),
         ),
@@ -269,9 +274,11 @@ describe('maintenance, pins, unpins, run meta, ingest and reads, all at once', (
           );
           if (rows.length === 0) return;
           const captureId = pick(rows).id;
-          await outcomes.observe('unpin', () => unpinCapture({ sql: db.sql, clock }, { captureId }), [
-            CaptureNotFoundError,
-          ]);
+          await outcomes.observe(
+            'unpin',
+            () => unpinCapture({ sql: db.sql, clock }, { captureId, operator: testOperator }),
+            [CaptureNotFoundError],
+          );
         }),
       );
     }
@@ -281,7 +288,10 @@ describe('maintenance, pins, unpins, run meta, ingest and reads, all at once', (
       operations.push(
         later(async () => {
           const summary = await outcomes.observe('run meta', () =>
-            updateRunMeta({ sql: db.sql }, { ...run, meta: { testPlan, tags: [`round-${round}`] } }),
+            updateRunMeta(
+              { sql: db.sql, clock },
+              { ...run, meta: { testPlan, tags: [`round-${round}`] }, operator: testOperator },
+            ),
           );
           if (summary !== undefined)
             metaWritten.set(run.runId, (metaWritten.get(run.runId) ?? new Set()).add(testPlan));
@@ -321,7 +331,10 @@ describe('maintenance, pins, unpins, run meta, ingest and reads, all at once', (
     // One capture of each mode stays pinned throughout (unpins pick among the others), so that every
     // mode's archive is checked at the end whatever the random unpins did.
     for (const pin of STEADY_PINS) {
-      await pinRun({ sql: db.sql, clock, settings: { ...pinSettings, syncMaxRows: 20 } }, pin);
+      await pinRun(
+        { sql: db.sql, clock, settings: { ...pinSettings, syncMaxRows: 20 } },
+        { ...pin, operator: testOperator },
+      );
     }
 
     for (let round = 0; round < ROUNDS; round++) {
@@ -509,7 +522,7 @@ describe('a partition drop and one writer or reader of the journal, interleaved 
   test('a pinned run’s late event whose ingest commits while the drop runs is archived before its partition goes', async () => {
     const pinned = await pinRun(
       { sql: db.sql, clock, settings: pinSettings },
-      { swarmId: 'swarm-a', runId: 'run-a', mode: 'FULL' },
+      { swarmId: 'swarm-a', runId: 'run-a', mode: 'FULL', operator: testOperator },
     );
     expect(pinned.capture.status).toBe('complete');
     const writer = await db.pg.connect();

@@ -211,7 +211,8 @@ describe('the app context', () => {
       readScopes: ['journal-reader'],
       writeScopes: ['journal-operator'],
     });
-    expect((props.api?.authorization as JournalJwtAuthorization).cacheTtl?.toSeconds()).toBe(60);
+    const authorization = props.api?.authorization as JournalJwtAuthorization;
+    expect(authorization.cacheTtl?.toSeconds()).toBe(60);
   });
 
   test('selects cognito with imported user pools', () => {

@@ -129,15 +129,18 @@ describe('function bundles (real esbuild)', () => {
     }
   });
 
-  test('answers /health from the read bundle: the bundled migrations are the applied ones', async () => {
+  test('answers /health/ready from the read bundle: the bundled migrations are the applied ones', async () => {
     const read = bundles.find((bundle) => bundle.entry === 'api-read') as Bundle;
     const db = await createTestDatabase();
     try {
       const response = JSON.parse(
-        await invokeBundle(read, db.name, apiGatewayEvent({ method: 'GET', path: '/health' })),
+        await invokeBundle(read, db.name, apiGatewayEvent({ method: 'GET', path: '/health/ready' })),
       ) as { statusCode: number; body: string };
 
       expect(response.statusCode, response.body).toBe(200);
+      expect(JSON.parse(response.body)).toMatchObject({
+        checks: { migrations: { status: 'ok', pending: [] } },
+      });
     } finally {
       await db.drop();
     }

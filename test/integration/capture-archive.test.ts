@@ -18,6 +18,7 @@ import {
   manualClock,
   stepBudget,
   testMaintenanceSettings,
+  testOperator,
   unlimitedBudget,
 } from '../support/capture-fixtures.ts';
 import { journalEntry } from '../support/journal-event-factory.ts';
@@ -103,7 +104,7 @@ describe('pinned captures: archival', () => {
 
       const pinned = await pinRun(
         { sql: db.sql, clock, settings: PIN },
-        { swarmId: 'swarm-a', runId: 'run-p', mode },
+        { swarmId: 'swarm-a', runId: 'run-p', mode, operator: testOperator },
       );
       clock.set(`${dayAfter(D0, 20)}T12:00:00Z`);
       const report = await runMaintenance({
@@ -146,7 +147,7 @@ describe('pinned captures: archival', () => {
 
     const pinned = await pinRun(
       { sql: db.sql, clock, settings: PIN },
-      { swarmId: 'swarm-a', runId: 'run-e', mode: 'ERRORS_ONLY' },
+      { swarmId: 'swarm-a', runId: 'run-e', mode: 'ERRORS_ONLY', operator: testOperator },
     );
 
     const archived = (await archivedEvents(db, pinned.capture.captureId)).map((e) => `${e.kind}/${e.type}`);
@@ -164,7 +165,7 @@ describe('pinned captures: archival', () => {
     const settings = { chunkRows: 7, quietMs: ARCHIVE.quietMs };
     const pinned = await pinRun(
       { sql: db.sql, clock, settings: { ...PIN, archive: settings, syncMaxRows: 10 } },
-      { swarmId: 'swarm-a', runId: 'run-i', mode: 'FULL' },
+      { swarmId: 'swarm-a', runId: 'run-i', mode: 'FULL', operator: testOperator },
     );
     expect(pinned).toMatchObject({ inserted: 10, caughtUp: false });
 
@@ -198,7 +199,7 @@ describe('pinned captures: archival', () => {
     ]);
     const pinned = await pinRun(
       { sql: db.sql, clock, settings: PIN },
-      { swarmId: 'swarm-a', runId: 'run-r', mode: 'FULL' },
+      { swarmId: 'swarm-a', runId: 'run-r', mode: 'FULL', operator: testOperator },
     );
     expect(pinned.capture).toMatchObject({ status: 'archiving', entries: 11 });
     const maintain = () =>
@@ -234,7 +235,7 @@ describe('pinned captures: archival', () => {
     const clock = manualClock(`${dayAfter(D0, 2)}T23:30:00Z`);
     const pinned = await pinRun(
       { sql: db.sql, clock, settings: PIN },
-      { swarmId: 'swarm-a', runId: 'run-l', mode: 'FULL' },
+      { swarmId: 'swarm-a', runId: 'run-l', mode: 'FULL', operator: testOperator },
     );
     expect(pinned.capture.status).toBe('complete');
 
@@ -259,7 +260,7 @@ describe('pinned captures: archival', () => {
     const clock = manualClock(`${D0}T01:30:00Z`);
     const pinned = await pinRun(
       { sql: db.sql, clock, settings: { ...PIN, syncMaxRows: 0 } },
-      { swarmId: 'swarm-a', runId: 'run-s', mode: 'FULL' },
+      { swarmId: 'swarm-a', runId: 'run-s', mode: 'FULL', operator: testOperator },
     );
 
     const early = await countStuckCaptures(db.sql, new Date(`${D0}T02:00:00Z`));
@@ -278,10 +279,13 @@ describe('pinned captures: archival', () => {
     const clock = manualClock(`${D0}T23:00:00Z`);
     const pinned = await pinRun(
       { sql: db.sql, clock, settings: PIN },
-      { swarmId: 'swarm-a', runId: 'run-u', mode: 'FULL' },
+      { swarmId: 'swarm-a', runId: 'run-u', mode: 'FULL', operator: testOperator },
     );
 
-    const outcome = await unpinCapture({ sql: db.sql, clock }, { captureId: pinned.capture.captureId });
+    const outcome = await unpinCapture(
+      { sql: db.sql, clock },
+      { captureId: pinned.capture.captureId, operator: testOperator },
+    );
 
     expect(outcome).toEqual({ deleted: true });
     expect(await readCapture(db.sql, pinned.capture.captureId)).toBeNull();
@@ -294,12 +298,12 @@ describe('pinned captures: archival', () => {
     const clock = manualClock(`${D0}T23:00:00Z`);
     const pinned = await pinRun(
       { sql: db.sql, clock, settings: PIN },
-      { swarmId: 'swarm-a', runId: 'run-u', mode: 'FULL' },
+      { swarmId: 'swarm-a', runId: 'run-u', mode: 'FULL', operator: testOperator },
     );
 
     const outcome = await unpinCapture(
       { sql: db.sql, clock },
-      { captureId: pinned.capture.captureId, budget: stepBudget(0) },
+      { captureId: pinned.capture.captureId, operator: testOperator, budget: stepBudget(0) },
     );
     expect(outcome).toEqual({ deleted: false });
     expect(await readCapture(db.sql, pinned.capture.captureId)).toMatchObject({ pinned: false });

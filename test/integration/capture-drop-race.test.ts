@@ -15,6 +15,7 @@ import {
   manualClock,
   partitionDays,
   testMaintenanceSettings,
+  testOperator,
   unlimitedBudget,
 } from '../support/capture-fixtures.ts';
 import { someoneWaitsFor } from '../support/lock-waits.ts';
@@ -90,7 +91,10 @@ describe('pinning while maintenance drops the run’s partitions', () => {
     const clock = manualClock(LATER);
     const maintenance = runMaintenance({ sql: db.sql, clock, budget: unlimitedBudget, settings });
     await someoneWaitsFor(db, `journal_event_p${D0.replaceAll('-', '')}`, 'AccessExclusiveLock');
-    const pin = pinRun({ sql: db.sql, clock }, { swarmId: 'swarm-a', runId: 'run-b', mode: 'FULL' }).then(
+    const pin = pinRun(
+      { sql: db.sql, clock },
+      { swarmId: 'swarm-a', runId: 'run-b', mode: 'FULL', operator: testOperator },
+    ).then(
       (outcome) => outcome,
       (error: unknown) => error,
     );
@@ -120,7 +124,7 @@ describe('pinning while maintenance drops the run’s partitions', () => {
         sleep((i * 17) % 120).then(() =>
           pinRun(
             { sql: db.sql, clock, settings: DEFAULT_PIN_SETTINGS },
-            { swarmId: 'swarm-a', runId, mode: 'FULL' },
+            { swarmId: 'swarm-a', runId, mode: 'FULL', operator: testOperator },
           ).then(
             (outcome) => outcome,
             (error: unknown) => error,
@@ -151,7 +155,7 @@ describe('pinning while maintenance drops the run’s partitions', () => {
     const clock = manualClock(LATER);
     const pinned = await pinRun(
       { sql: db.sql, clock, settings: { ...DEFAULT_PIN_SETTINGS, syncMaxRows: 0 } },
-      { swarmId: 'swarm-a', runId: 'run-c', mode: 'FULL' },
+      { swarmId: 'swarm-a', runId: 'run-c', mode: 'FULL', operator: testOperator },
     );
     const drop = () =>
       dropPartitionGuarded(

@@ -61,8 +61,8 @@ afterAll(async () => {
   await db?.drop();
 });
 
-test('the synthesized api-read bundle answers GET /health from its bundled migrations', async () => {
-  const result = await fn.invoke(apiGatewayEvent({ path: '/health' }));
+test('the synthesized api-read bundle answers GET /health/ready from its bundled migrations', async () => {
+  const result = await fn.invoke(apiGatewayEvent({ path: '/health/ready' }));
 
   expect(result, logs.join('\n')).toMatchObject({ kind: 'returned', payload: { statusCode: 200 } });
   const body = JSON.parse((result as { payload: { body: string } }).payload.body);

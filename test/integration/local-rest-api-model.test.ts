@@ -36,6 +36,7 @@ test('the synthesized journal API is read with its resource paths, authorization
       'GET /api/swarms/{swarmId}/journal/page',
       'GET /api/swarms/{swarmId}/journal/runs',
       'GET /health',
+      'GET /health/ready',
       'GET /metrics',
       'POST /api/journal/swarm/runs/{runId}/meta',
       'POST /api/swarms/{swarmId}/journal/pin',

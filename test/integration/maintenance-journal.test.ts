@@ -9,6 +9,7 @@ import {
   ingest,
   manualClock,
   testMaintenanceSettings,
+  testOperator,
   unlimitedBudget,
 } from '../support/capture-fixtures.ts';
 import type { TestDatabase } from '../support/test-database.ts';
@@ -32,7 +33,7 @@ describe('maintenance journals what it does', () => {
     await ingest(db, dayOfEvents(today, 6, { runId: 'run-new' })); // no partition yet: DEFAULT
     const pinned = await pinRun(
       { sql: db.sql, clock, settings: { ...DEFAULT_PIN_SETTINGS, syncMaxRows: 0 } },
-      { swarmId: 'swarm-a', runId: 'run-new', mode: 'SLIM' },
+      { swarmId: 'swarm-a', runId: 'run-new', mode: 'SLIM', operator: testOperator },
     );
 
     const report = await runMaintenance({
@@ -66,7 +67,8 @@ describe('maintenance journals what it does', () => {
       ...common,
       type: 'journal-partition-drained',
       scope_swarm_id: 'hive',
-      data: { partition, day: today, rows: 6, statements: 3 },
+      // run-new's 6 events and the pin's audit event, all in DEFAULT until today's partition exists
+      data: { partition, day: today, rows: 7, statements: 3 },
     });
     expect(rows).toContainEqual({
       ...common,

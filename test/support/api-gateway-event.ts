@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { APIGatewayProxyEvent } from 'aws-lambda';
+import type { APIGatewayEventIdentity, APIGatewayProxyEvent } from 'aws-lambda';
 import { requestIdentity } from '../../local/api-gateway/request-identity.ts';
 
 export interface ApiRequestSpec {
@@ -9,6 +9,10 @@ export interface ApiRequestSpec {
   readonly query?: Record<string, string | readonly string[]>;
   readonly headers?: Record<string, string>;
   readonly body?: unknown;
+  /** requestContext.authorizer: a Lambda authorizer's context, or a Cognito authorizer's { claims }. */
+  readonly authorizer?: APIGatewayProxyEvent['requestContext']['authorizer'];
+  /** Over requestContext.identity (an unsigned caller's), e.g. the userArn of an IAM principal. */
+  readonly identity?: Partial<APIGatewayEventIdentity>;
 }
 
 /**
@@ -48,10 +52,10 @@ export function apiGatewayEvent(spec: ApiRequestSpec): APIGatewayProxyEvent {
     requestContext: {
       accountId: '123456789012',
       apiId: 'local',
-      authorizer: null,
+      authorizer: spec.authorizer ?? null,
       protocol: 'HTTP/1.1',
       httpMethod: method,
-      identity: requestIdentity('127.0.0.1', 'vitest', null),
+      identity: { ...requestIdentity('127.0.0.1', 'vitest', null), ...spec.identity },
       path: `/prod${spec.path}`,
       stage: 'prod',
       requestId: randomUUID(),

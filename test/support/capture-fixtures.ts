@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { TimeBudget } from '../../lib/maintenance/time-budget.ts';
 import type { Clock } from '../../lib/ports/clock.ts';
 import { ingestMessages } from '../../lib/use-cases/ingest-messages.ts';
+import type { Operator } from '../../lib/use-cases/journal-operator-action.ts';
 import {
   DEFAULT_MAINTENANCE_SETTINGS,
   type MaintenanceSettings,
@@ -34,6 +35,9 @@ export function manualClock(start: string): ManualClock {
     },
   };
 }
+
+/** The operator of pins and unpins a test makes through the use cases rather than the API. */
+export const testOperator: Operator = { actor: 'vitest', traceId: null };
 
 /** A budget with room for `steps` checks, then none: interrupts work at a chosen point. */
 export function stepBudget(steps: number): TimeBudget {

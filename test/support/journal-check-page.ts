@@ -1,6 +1,5 @@
 /** The origin the check page is served from: the Hive UI's dev server (dev allows it by default). */
 export const PAGE_ORIGIN = 'http://localhost:5173';
-export const PAGE_URL = `${PAGE_ORIGIN}/journal-check.html`;
 
 /** What the page's script is given (tokens are minted by the test, the page only sends them). */
 export interface JournalCheckConfig {

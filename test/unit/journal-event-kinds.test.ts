@@ -23,6 +23,10 @@ describe('isKnownKind', () => {
     expect(isKnownKind(kind)).toBe(true);
   });
 
+  test('knows audit, which hive-journal writes for operator actions', () => {
+    expect(isKnownKind('audit')).toBe(true);
+  });
+
   test.each(['telemetry', 'Signal', '', 'policy'])('does not know %j', (kind) => {
     expect(isKnownKind(kind)).toBe(false);
   });
