@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildRestApiModel } from './api-gateway/build-rest-api-model.ts';
 import { startTemplateRestApi } from './api-gateway/start-template-rest-api.ts';
+import type { LocalUserPools } from './cognito/local-user-pools.ts';
 import { startLocalDataApi } from './data-api/start-local-data-api.ts';
 import { startDemo } from './demo/start-demo.ts';
 import { startEmbeddedPostgres } from './embedded-postgres.ts';
@@ -113,6 +114,11 @@ export interface RunningLocalStack {
   readonly schedules: TemplateSchedules;
   /** The local SQS endpoint (fault injection for tests). */
   readonly sqs: LocalSqs;
+  /**
+   * Stand-ins for the Cognito user pools the template's authorizers name (none without one): their
+   * keys are made at start, so tokens for them are minted here (`pool(id).mintAccessToken`).
+   */
+  readonly userPools: LocalUserPools;
   /** The Aurora cluster's state: available, or paused / resuming when the template lets it pause. */
   clusterState(): 'available' | 'paused' | 'resuming';
   stop(): Promise<void>;
@@ -300,6 +306,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
     });
     stops.push(() => api.close());
     if (options.open) overrides.push('API authorization is not checked (--open)');
+    if (api.userPools.pools.length > 0) {
+      overrides.push(
+        `Cognito user pools ${api.userPools.pools.map((pool) => pool.poolId).join(', ')} are local stand-ins: tokens are minted locally`,
+      );
+    }
 
     const scheduled = startTemplateSchedules({
       schedules: schedules(stack.template, resolve, isActive),
@@ -369,6 +380,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Runni
       eventSources,
       schedules: scheduled,
       sqs: localSqs,
+      userPools: api.userPools,
       clusterState: () => dataApi.state(),
       stop,
     };

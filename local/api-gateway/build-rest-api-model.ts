@@ -50,7 +50,7 @@ export function buildRestApiModel(template: CfnTemplate, resolve: Resolve): Rest
   const context = {
     resolve,
     permissionOf,
-    authorizerIds: new Map([...authorizers].map(([name, authorizer]) => [name, authorizer.id])),
+    authorizers,
   };
   const methodsByResource = new Map<string, Map<string, ApiMethod>>();
   for (const method of resourcesOfType(template, 'AWS::ApiGateway::Method')) {

@@ -68,6 +68,19 @@ export const gatewayErrors = {
       'UnauthorizedException',
       logLine,
     ),
+  /**
+   * A Cognito user pool token past its `exp`: still the UNAUTHORIZED response (401), with the message
+   * clients see from API Gateway, `{"message":"The incoming token has expired"}`.
+   */
+  tokenExpired: (logLine?: string) =>
+    new GatewayError(
+      'UNAUTHORIZED',
+      401,
+      'The incoming token has expired',
+      body('The incoming token has expired'),
+      'UnauthorizedException',
+      logLine,
+    ),
   /** A Lambda authorizer's policy denies, explicitly or by not allowing; the body says `Message`. */
   accessDenied: (explicit: boolean) => {
     const message = `User is not authorized to access this resource${explicit ? ' with an explicit deny' : ''}`;

@@ -1,4 +1,5 @@
 import type { InvokeFunction } from '../lambda-runtime/invoke-outcome.ts';
+import type { CognitoAuthorizer } from './cognito-authorizer.ts';
 import { GatewayError, gatewayErrors } from './gateway-error.ts';
 import { replyOfGatewayError } from './gateway-error-reply.ts';
 import type { GatewayReply } from './gateway-reply.ts';
@@ -10,7 +11,12 @@ import { mockReply } from './mock-integration.ts';
 import { buildProxyEvent } from './proxy-event.ts';
 import { type RequestFacts, requestFacts, requestTime } from './request-facts.ts';
 import { type IamCaller, requestIdentity } from './request-identity.ts';
-import type { AuthorizerModel, IdentitySource, RestApiModel } from './rest-api-model.ts';
+import type {
+  CognitoAuthorizerModel,
+  IdentitySource,
+  LambdaAuthorizerModel,
+  RestApiModel,
+} from './rest-api-model.ts';
 import { type RouteMatch, routeRequest } from './route-request.ts';
 import type { StageThrottle } from './stage-throttle.ts';
 import type { SigV4Verifier } from './verify-sigv4.ts';
@@ -24,6 +30,7 @@ export interface GatewayRuntime {
   /** null when IAM authorization is not enforced. */
   readonly verifyIam: SigV4Verifier | null;
   readonly authorize: LambdaAuthorizer;
+  readonly authorizeCognito: CognitoAuthorizer;
   readonly throttle: StageThrottle;
   readonly log: (line: string) => void;
   readonly now: () => number;
@@ -31,8 +38,9 @@ export interface GatewayRuntime {
 
 /**
  * Answers one request as API Gateway's REST API does: payload size, routing in the stage, method
- * throttling, authorization (IAM, Lambda authorizer or none), then the integration (Lambda proxy or
- * MOCK); whatever API Gateway answers itself goes out as its gateway response.
+ * throttling, authorization (IAM, Lambda authorizer, Cognito user pool or none), then the
+ * integration (Lambda proxy or MOCK); whatever API Gateway answers itself goes out as its gateway
+ * response.
  */
 export async function handleRequest(
   runtime: GatewayRuntime,
@@ -51,7 +59,7 @@ export async function handleRequest(
     const methodArn = methodArnOf(runtime, request.method, matched.path);
     const { authorization, integration } = matched.method;
     let caller: IamCaller | null = null;
-    let authorizer: Record<string, string | number> | null = null;
+    let authorizer: Readonly<Record<string, unknown>> | null = null;
     if (authorization.kind === 'iam' && runtime.verifyIam) caller = await runtime.verifyIam(request, now);
     const eventOf = () =>
       buildProxyEvent({
@@ -64,8 +72,8 @@ export async function handleRequest(
         authorizer,
       });
     if (authorization.kind === 'custom') {
-      const model = runtime.model.authorizers.get(authorization.authorizerId) as AuthorizerModel;
-      authorizer = await runtime.authorize({
+      const model = runtime.model.authorizers.get(authorization.authorizerId) as LambdaAuthorizerModel;
+      const decision = await runtime.authorize({
         authorizer: model,
         methodArn,
         identityValues: model.identitySources.map((source) =>
@@ -77,7 +85,16 @@ export async function handleRequest(
         },
         now,
       });
-      principalId = String(authorizer.principalId);
+      authorizer = decision;
+      principalId = String(decision.principalId);
+    }
+    if (authorization.kind === 'cognito') {
+      const model = runtime.model.authorizers.get(authorization.authorizerId) as CognitoAuthorizerModel;
+      authorizer = runtime.authorizeCognito({
+        authorizer: model,
+        scopes: authorization.scopes,
+        token: headerValue(request, model.tokenHeader),
+      });
     }
     const reply =
       integration.kind === 'mock'

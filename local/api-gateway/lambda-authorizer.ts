@@ -2,10 +2,10 @@ import type { InvokeFunction } from '../lambda-runtime/invoke-outcome.ts';
 import { evaluatePolicy, MalformedPolicyError } from './authorizer-policy.ts';
 import { gatewayErrors } from './gateway-error.ts';
 import { invokePermitted } from './lambda-permissions.ts';
-import type { AuthorizerModel } from './rest-api-model.ts';
+import type { LambdaAuthorizerModel } from './rest-api-model.ts';
 
 export interface AuthorizationRequest {
-  readonly authorizer: AuthorizerModel;
+  readonly authorizer: LambdaAuthorizerModel;
   /** `arn:aws:execute-api:region:account:apiId/stage/METHOD/path` of the request. */
   readonly methodArn: string;
   /** Each identity source's value, in IdentitySource order; undefined when the request lacks it. */

@@ -3,6 +3,7 @@ import { functionArnOfUri } from './lambda-integration-uri.ts';
 import { readMockIntegration } from './mock-integration.ts';
 import type {
   ApiMethod,
+  AuthorizerModel,
   InvokePermission,
   MethodAuthorization,
   MethodIntegration,
@@ -16,7 +17,8 @@ import {
 
 // OperationName names the method for SDK generation; RequestModels and RequestParameters only
 // declare what a request validator would check (and RequestValidatorId, which enables one, is
-// refused); AuthorizationScopes only apply to Cognito authorizers (refused below).
+// refused); AuthorizationScopes "are used with a COGNITO_USER_POOLS authorizer" (API_Method) and
+// mean nothing to the other authorization types.
 const METHOD_PROPERTIES = new Set([
   'RestApiId',
   'ResourceId',
@@ -49,8 +51,8 @@ const DEFAULT_TIMEOUT_MS = 29_000;
 
 export interface MethodContext {
   readonly resolve: Resolve;
-  /** The id of an AWS::ApiGateway::Authorizer, by logical id. */
-  readonly authorizerIds: ReadonlyMap<string, string>;
+  /** The API's AWS::ApiGateway::Authorizer resources, by logical id. */
+  readonly authorizers: ReadonlyMap<string, Pick<AuthorizerModel, 'id' | 'type'>>;
   readonly permissionOf: (functionArn: string) => InvokePermission;
 }
 
@@ -80,21 +82,34 @@ function readAuthorization(
   const type = properties.AuthorizationType ?? 'NONE';
   if (type === 'NONE') return { kind: 'none' };
   if (type === 'AWS_IAM') return { kind: 'iam' };
-  if (type === 'COGNITO_USER_POOLS') {
-    throw new TemplateError(
-      `${where}.AuthorizationType: Cognito user pools are not emulated locally (COGNITO_USER_POOLS)`,
-    );
-  }
-  if (type !== 'CUSTOM')
+  if (type !== 'CUSTOM' && type !== 'COGNITO_USER_POOLS')
     throw new TemplateError(`${where}.AuthorizationType is not supported: ${String(type)}`);
-  const authorizer = referencedLogicalId(properties.AuthorizerId, `${where}.AuthorizerId`);
-  const authorizerId = context.authorizerIds.get(authorizer);
-  if (authorizerId === undefined) {
+  const logicalId = referencedLogicalId(properties.AuthorizerId, `${where}.AuthorizerId`);
+  const authorizer = context.authorizers.get(logicalId);
+  if (authorizer === undefined) {
     throw new TemplateError(
-      `${where}.AuthorizerId names ${authorizer}, which is not an authorizer of this API`,
+      `${where}.AuthorizerId names ${logicalId}, which is not an authorizer of this API`,
     );
   }
-  return { kind: 'custom', authorizerId };
+  // API Gateway pairs CUSTOM with a Lambda authorizer and COGNITO_USER_POOLS with a pool authorizer.
+  if ((type === 'COGNITO_USER_POOLS') !== (authorizer.type === 'COGNITO_USER_POOLS')) {
+    throw new TemplateError(
+      `${where}.AuthorizationType ${type} does not match ${logicalId}, a ${authorizer.type} authorizer`,
+    );
+  }
+  if (type === 'CUSTOM') return { kind: 'custom', authorizerId: authorizer.id };
+  return {
+    kind: 'cognito',
+    authorizerId: authorizer.id,
+    scopes: readScopes(context.resolve, properties.AuthorizationScopes, `${where}.AuthorizationScopes`),
+  };
+}
+
+function readScopes(resolve: Resolve, value: unknown, where: string): string[] {
+  if (value === undefined) return [];
+  const scopes = resolve(value, where);
+  if (!Array.isArray(scopes)) throw new TemplateError(`${where} must be a list`);
+  return scopes.map((scope, i) => resolveString(resolve, scope, `${where}[${i}]`));
 }
 
 function readIntegration(

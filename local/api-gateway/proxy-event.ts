@@ -11,8 +11,11 @@ export interface ProxyEventInput {
   readonly facts: RequestFacts;
   readonly accountId: string;
   readonly identity: APIGatewayEventIdentity;
-  /** principalId, integrationLatency and the context of a Lambda authorizer; null otherwise. */
-  readonly authorizer: Readonly<Record<string, string | number>> | null;
+  /**
+   * principalId, integrationLatency and the context of a Lambda authorizer, or `{ claims }` of a
+   * Cognito user pool authorizer; null otherwise.
+   */
+  readonly authorizer: Readonly<Record<string, unknown>> | null;
 }
 
 /**

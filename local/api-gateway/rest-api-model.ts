@@ -43,7 +43,16 @@ export interface ApiMethod {
 export type MethodAuthorization =
   | { readonly kind: 'none' }
   | { readonly kind: 'iam' }
-  | { readonly kind: 'custom'; readonly authorizerId: string };
+  | { readonly kind: 'custom'; readonly authorizerId: string }
+  | {
+      readonly kind: 'cognito';
+      readonly authorizerId: string;
+      /**
+       * The method's AuthorizationScopes: empty, the token must be an ID token; else an access token
+       * whose `scope` claim has at least one of them.
+       */
+      readonly scopes: readonly string[];
+    };
 
 export type MethodIntegration = LambdaProxyIntegration | MockIntegration;
 
@@ -100,7 +109,10 @@ export interface ThrottleSettings {
   readonly burstLimit: number;
 }
 
-export interface AuthorizerModel {
+export type AuthorizerModel = LambdaAuthorizerModel | CognitoAuthorizerModel;
+
+/** A TOKEN or REQUEST authorizer: a Lambda function decides. */
+export interface LambdaAuthorizerModel {
   readonly logicalId: string;
   readonly id: string;
   readonly type: 'TOKEN' | 'REQUEST';
@@ -111,6 +123,19 @@ export interface AuthorizerModel {
   /** 0 disables caching. */
   readonly resultTtlSeconds: number;
   readonly invokePermission: InvokePermission;
+}
+
+/** A COGNITO_USER_POOLS authorizer: API Gateway verifies the pools' tokens itself. */
+export interface CognitoAuthorizerModel {
+  readonly logicalId: string;
+  readonly id: string;
+  readonly type: 'COGNITO_USER_POOLS';
+  /** The pools of ProviderARNs (`us-east-1_AbC123`); a token of any of them is accepted. */
+  readonly userPoolIds: readonly string[];
+  /** The header of IdentitySource (`method.request.header.Authorization`) that carries the token. */
+  readonly tokenHeader: string;
+  /** Read and checked; each request's token is verified anyway (see cognito-authorizer.ts). */
+  readonly resultTtlSeconds: number;
 }
 
 /** One entry of IdentitySource: `method.request.header.X`, `method.request.querystring.x`, ... */

@@ -1,11 +1,13 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createLocalUserPools, type LocalUserPools } from '../cognito/local-user-pools.ts';
 import type { InvokeFunction } from '../lambda-runtime/invoke-outcome.ts';
+import { createCognitoAuthorizer, userPoolIdsOf } from './cognito-authorizer.ts';
 import { writeReply } from './gateway-reply.ts';
 import { type GatewayRuntime, handleRequest } from './handle-request.ts';
 import { readIncomingRequest } from './incoming-request.ts';
 import { createLambdaAuthorizer } from './lambda-authorizer.ts';
-import type { RestApiModel } from './rest-api-model.ts';
+import type { CognitoAuthorizerModel, RestApiModel } from './rest-api-model.ts';
 import { createStageThrottle } from './stage-throttle.ts';
 import { createSigV4Verifier } from './verify-sigv4.ts';
 
@@ -22,6 +24,11 @@ export interface TemplateRestApiOptions {
   readonly authorization: 'enforce' | 'open';
   /** Execution-log lines: why a request failed where the response does not say. */
   readonly log?: (line: string) => void;
+  /**
+   * The user pools whose tokens COGNITO_USER_POOLS authorizers accept; it must have every pool their
+   * ProviderARNs name. Default: pools created now for those ids, with fresh keys.
+   */
+  readonly userPools?: LocalUserPools;
 }
 
 export interface TemplateRestApi {
@@ -29,6 +36,8 @@ export interface TemplateRestApi {
   readonly url: string;
   /** The stage's base, as the RestApi's url output gives it: `<url>/<stage>/`. */
   readonly stageUrl: string;
+  /** The user pools the Cognito authorizers trust (none without such authorizers): mint tokens here. */
+  readonly userPools: LocalUserPools;
   close(): Promise<void>;
 }
 
@@ -36,6 +45,15 @@ export interface TemplateRestApi {
 export async function startTemplateRestApi(options: TemplateRestApiOptions): Promise<TemplateRestApi> {
   const { model, region, accountId } = options;
   const log = options.log ?? (() => {});
+  const poolIds = userPoolIdsOf(model);
+  const userPools = options.userPools ?? (await createLocalUserPools(poolIds));
+  const missing = poolIds.filter((id) => !userPools.has(id));
+  if (missing.length > 0) {
+    throw new Error(`the user pools given to the local API Gateway lack ${missing.join(', ')}`);
+  }
+  const cognitoAuthorizers = [...model.authorizers.values()].filter(
+    (authorizer): authorizer is CognitoAuthorizerModel => authorizer.type === 'COGNITO_USER_POOLS',
+  );
   const runtime: GatewayRuntime = {
     model,
     invoke: options.invoke,
@@ -46,6 +64,7 @@ export async function startTemplateRestApi(options: TemplateRestApiOptions): Pro
         ? createSigV4Verifier({ credentials: options.credentials, region, accountId })
         : null,
     authorize: createLambdaAuthorizer({ invoke: options.invoke, region, accountId, apiId: model.apiId }),
+    authorizeCognito: createCognitoAuthorizer(cognitoAuthorizers, userPools),
     throttle: createStageThrottle(model.stage),
     log,
     now: Date.now,
@@ -74,6 +93,7 @@ export async function startTemplateRestApi(options: TemplateRestApiOptions): Pro
   return {
     url,
     stageUrl: `${url}/${model.stage.name}/`,
+    userPools,
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections();

@@ -149,7 +149,11 @@ export const RESOURCE_SUPPORT: Readonly<Record<string, ResourceSupport>> = {
     treatment: 'emulated',
     locally: 'API Gateway’s own answers as declared',
   },
-  'AWS::ApiGateway::Authorizer': { treatment: 'emulated', locally: 'Lambda authorizers run as declared' },
+  'AWS::ApiGateway::Authorizer': {
+    treatment: 'emulated',
+    locally:
+      'Lambda authorizers run as declared; Cognito user pool tokens verified against local stand-in pools',
+  },
   'AWS::Scheduler::Schedule': {
     treatment: 'emulated',
     locally: 'fires on its expression and invokes its target (retries, dead-letter queue)',

@@ -1,9 +1,15 @@
-import { randomUUID } from 'node:crypto';
+import { type JsonWebKey, randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { JOURNAL_API_ROUTES, type JournalApiRoute } from '../../infra/journal-api-routes.ts';
-import { type BadTokenContext, badTokenRecipe, buildBadToken } from '../support/bad-tokens.ts';
-import { TEST_SCOPES, testTokenSigner } from '../support/jwt-stack.ts';
+import type { TokenClaims } from '../../local/oidc/token-signer.ts';
+import {
+  type BadTokenContext,
+  type BadTokenRecipe,
+  badTokenRecipe,
+  buildBadToken,
+} from '../support/bad-tokens.ts';
+import { TEST_SCOPES, TEST_USER_POOL_ID, testTokenSigner } from '../support/jwt-stack.ts';
 import { startTestTemplateStack, type TestTemplateStack } from '../support/template-stack.ts';
 
 // Generated bad tokens against every route of the synthesized stack, in each authorization mode the
@@ -55,20 +61,71 @@ function apiFunctionsInvoked(stack: TestTemplateStack): Record<string, number> {
   return counts;
 }
 
+/** Tokens of the cognito stage's (local stand-in) user pool, as the generator asks for them. */
+function cognitoContext(stack: TestTemplateStack): BadTokenContext {
+  const pool = stack.userPools.pool(TEST_USER_POOL_ID);
+  return {
+    issuerUrl: pool.issuer,
+    audience: COGNITO_CLIENT_ID,
+    jwks: pool.jwks as unknown as { keys: JsonWebKey[] },
+    mintValid: (claims: TokenClaims = {}) => {
+      const issuedAt = claims.issuedAt ?? Math.floor(Date.now() / 1000);
+      return pool.mintAccessToken({
+        sub: claims.sub ?? 'bad-token-base',
+        scope: claims.scope ?? [],
+        clientId: COGNITO_CLIENT_ID,
+        issuedAt,
+        ...(claims.expiresInSeconds === undefined ? {} : { expiresInSeconds: claims.expiresInSeconds }),
+        extraClaims: {
+          ...(claims.notBeforeSeconds === undefined ? {} : { nbf: issuedAt + claims.notBeforeSeconds }),
+          ...claims.extraClaims,
+        },
+      });
+    },
+  };
+}
+const COGNITO_CLIENT_ID = 'hive-ui-client';
+
+/**
+ * Recipes that are not bad tokens for a Cognito user pool authorizer, as AWS documents it: it takes
+ * the raw token without a scheme, and an access token has no `aud` (API Gateway checks scopes, not
+ * the client). Every other recipe applies.
+ */
+function appliesToCognito(recipe: BadTokenRecipe): boolean {
+  if (recipe.kind === 'wrong scheme' && recipe.scheme === 'none') return false;
+  return !(recipe.kind === 'claims' && recipe.claim.startsWith('aud'));
+}
+
 describe.each([
   ['iam', () => inject('assemblyDir')],
   ['jwt', () => inject('jwtAssemblyDir')],
+  ['cognito', () => inject('cognitoAssemblyDir')],
 ] as const)(`%s mode: ${TOKENS_PER_MODE} generated bad tokens, every route`, (mode, assemblyDir) => {
   let stack: TestTemplateStack;
   let ctx: BadTokenContext;
+  const recipes = mode === 'cognito' ? badTokenRecipe.filter(appliesToCognito) : badTokenRecipe;
+  /** What refusing looks like in each mode (431: the headers were over the gateway's limit first). */
+  const refusals = (route: JournalApiRoute): number[] =>
+    mode === 'iam'
+      ? [403, 431]
+      : mode === 'cognito'
+        ? [401, 431]
+        : // A bad token is 401; a write route may also be 403 when a token would be valid but read-only.
+          route.method === 'GET'
+          ? [401, 431]
+          : [401, 403, 431];
   beforeAll(async () => {
-    const signer = await testTokenSigner();
-    ctx = {
-      issuerUrl: signer.issuerUrl,
-      audience: signer.audience,
-      mintValid: (claims) => signer.mintToken(claims),
-    };
     stack = await startTestTemplateStack({ assemblyDir: assemblyDir(), oidcIssuer: 'external' });
+    if (mode === 'cognito') {
+      ctx = cognitoContext(stack);
+    } else {
+      const signer = await testTokenSigner();
+      ctx = {
+        issuerUrl: signer.issuerUrl,
+        audience: signer.audience,
+        mintValid: (claims) => signer.mintToken(claims),
+      };
+    }
   }, 120_000);
   afterAll(async () => {
     await stack?.close();
@@ -77,14 +134,13 @@ describe.each([
   test('none is accepted on a protected route, and no API function ever runs', async () => {
     const tried = new Set<string>();
     await fc.assert(
-      fc.asyncProperty(badTokenRecipe, fc.constantFrom(...PROTECTED_ROUTES), async (recipe, route) => {
+      fc.asyncProperty(recipes, fc.constantFrom(...PROTECTED_ROUTES), async (recipe, route) => {
         const bad = await buildBadToken(recipe, ctx);
         const status = await send(stack, route, bad.header);
         const key = `${route.method} ${route.path}`;
         tried.add(key);
 
-        // 431: the request line and headers were over the gateway's limit, refused before anything.
-        expect(mode === 'jwt' ? [401, 403, 431] : [403, 431], `${bad.label} on ${key}`).toContain(status);
+        expect(refusals(route), `${bad.label} on ${key}`).toContain(status);
       }),
       { numRuns: TOKENS_PER_MODE },
     );
@@ -94,6 +150,12 @@ describe.each([
     expect(apiFunctionsInvoked(stack)).toEqual(
       Object.fromEntries(Object.keys(apiFunctionsInvoked(stack)).map((logicalId) => [logicalId, 0])),
     );
+    if (mode === 'cognito') {
+      // The same pool's good token passes: the refusals above were the tokens'.
+      const good = await ctx.mintValid({ scope: [TEST_SCOPES.read] });
+      const hive = JOURNAL_API_ROUTES.find((r) => r.path === '/api/journal/hive/page') as JournalApiRoute;
+      expect(await send(stack, hive, good)).toBe(200);
+    }
     if (mode === 'jwt') {
       // The authorizer did the refusing (not only API Gateway's pattern), and it accepts a good token.
       const authorizer = Object.entries(stack.endpoints.functions).find(([id]) =>
@@ -108,7 +170,7 @@ describe.each([
 
   test('the public liveness route answers whatever token comes with it', async () => {
     await fc.assert(
-      fc.asyncProperty(badTokenRecipe, fc.constantFrom(...PUBLIC_ROUTES), async (recipe, route) => {
+      fc.asyncProperty(recipes, fc.constantFrom(...PUBLIC_ROUTES), async (recipe, route) => {
         const bad = await buildBadToken(recipe, ctx);
 
         expect([200, 431], bad.label).toContain(await send(stack, route, bad.header));

@@ -48,25 +48,6 @@ test('the synthesized journal API is read with its resource paths, authorization
 });
 
 describe('a template the local gateway would serve differently is refused, naming what', () => {
-  test('a method with a Cognito user pool authorizer', () => {
-    const { stack } = journalInStack((host) => ({
-      api: {
-        authorization: {
-          kind: 'cognito',
-          userPools: [new UserPool(host, 'Users')],
-          readScopes: ['journal/read'],
-          writeScopes: ['journal/write'],
-        },
-      },
-    }));
-    const template = App.of(stack)?.synth().getStackByName(stack.stackName).template as CfnTemplate;
-
-    expect(() => build(template)).toThrow(TemplateError);
-    expect(() => build(template)).toThrow(
-      /^JournalApiRestApi\w+GET\w*\.Properties\.AuthorizationType: Cognito user pools are not emulated locally/,
-    );
-  });
-
   test('two REST APIs', () => {
     const { template } = synthApi((api, fn) => {
       api.root.addMethod('GET', new LambdaIntegration(fn('Root')));

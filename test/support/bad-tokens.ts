@@ -33,6 +33,8 @@ export interface BadTokenContext {
   readonly audience: string;
   /** Signs claims with the issuer's key: the local issuer's mintToken. */
   readonly mintValid: (claims?: TokenClaims) => Promise<string>;
+  /** The issuer's published keys, when they are not at its discovery document (a Cognito pool's). */
+  readonly jwks?: { readonly keys: readonly JsonWebKey[] };
 }
 
 export interface BadToken {
@@ -424,6 +426,10 @@ function issuerKey(ctx: BadTokenContext): Promise<{ jwk: JsonWebKey; key: KeyObj
   let key = issuerKeys.get(ctx);
   if (key === undefined) {
     key = (async () => {
+      if (ctx.jwks) {
+        const jwk = ctx.jwks.keys[0] as JsonWebKey;
+        return { jwk, key: createPublicKey({ key: jwk, format: 'jwk' }) };
+      }
       const discovery = (await (await fetch(`${ctx.issuerUrl}/.well-known/openid-configuration`)).json()) as {
         jwks_uri: string;
       };

@@ -10,7 +10,7 @@ import { readMigrationFiles } from '../../lib/migrations/read-migration-files.ts
 import { startLocalDataApi } from '../../local/data-api/start-local-data-api.ts';
 import { startEmbeddedPostgres } from '../../local/embedded-postgres.ts';
 import { synthesize } from '../../local/template/synthesize.ts';
-import { type ProvidedOidcIssuer, startTestIssuerAndSynth } from './jwt-stack.ts';
+import { type ProvidedOidcIssuer, startTestIssuerAndSynth, synthCognitoStage } from './jwt-stack.ts';
 import { localDataApiClient } from './test-database.ts';
 import { synthesizeVariant, TEST_VARIANT } from './variant-synthesis.ts';
 
@@ -35,6 +35,8 @@ declare module 'vitest' {
     variantAssemblyDir: string;
     /** The dev stage synthesized with auth=jwt, trusting oidcIssuer. */
     jwtAssemblyDir: string;
+    /** The dev stage synthesized with auth=cognito (TEST_USER_POOL_ID). */
+    cognitoAssemblyDir: string;
     /** The OIDC issuer of the jwt stage (test/support/jwt-stack.ts). */
     oidcIssuer: ProvidedOidcIssuer;
   }
@@ -60,6 +62,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const jwt = await startTestIssuerAndSynth();
   cleanups.push(() => jwt.issuer.stop());
   jwt.assemblyDir.catch(() => {});
+  const cognitoSynthesis = synthCognitoStage();
+  cognitoSynthesis.catch(() => {});
   let serverUrl: string;
   if (process.env.DATABASE_URL) {
     const url = new URL(process.env.DATABASE_URL);
@@ -97,6 +101,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('variantAssemblyDir', await variantSynthesis);
   project.provide('jwtAssemblyDir', await jwt.assemblyDir);
   project.provide('oidcIssuer', jwt.provided);
+  project.provide('cognitoAssemblyDir', await cognitoSynthesis);
   return async () => {
     for (const cleanup of cleanups.reverse()) await cleanup();
   };

@@ -58,6 +58,25 @@ export async function startTestIssuerAndSynth(): Promise<{
   return { issuer, provided, assemblyDir };
 }
 
+/** The user pool the cognito-mode test stack imports (its region is the local account's). */
+export const TEST_USER_POOL_ID = 'us-east-1_HiveTest1';
+
+/** Synthesizes the dev stage with `-c auth=cognito`, the same scopes, and TEST_USER_POOL_ID. */
+export async function synthCognitoStage(): Promise<string> {
+  const synthesis = await synthesize({
+    projectRoot: REPO,
+    outDir: join(REPO, '.hive-journal', 'cdk.out', 'test-cognito'),
+    context: {
+      stage: 'dev',
+      auth: 'cognito',
+      cognitoUserPoolIds: TEST_USER_POOL_ID,
+      readScopes: TEST_SCOPES.read,
+      writeScopes: TEST_SCOPES.write,
+    },
+  });
+  return synthesis.assemblyDir;
+}
+
 /** Mints tokens of the tests' issuer in a test worker. */
 export async function testTokenSigner(): Promise<TokenSigner & ProvidedOidcIssuer> {
   const provided = inject('oidcIssuer');
