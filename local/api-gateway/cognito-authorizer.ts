@@ -1,5 +1,5 @@
 import { CognitoJwtVerifier } from 'aws-jwt-verify';
-import { JwtBaseError, JwtExpiredError } from 'aws-jwt-verify/error';
+import { JwtExpiredError } from 'aws-jwt-verify/error';
 import type { LocalUserPools } from '../cognito/local-user-pools.ts';
 import { restApiClaims } from './cognito-claims.ts';
 import { gatewayErrors } from './gateway-error.ts';

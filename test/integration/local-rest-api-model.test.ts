@@ -1,16 +1,13 @@
-import { App } from 'aws-cdk-lib';
 import {
   HttpIntegration,
   LambdaIntegration,
   MockIntegration,
   PassthroughBehavior,
 } from 'aws-cdk-lib/aws-apigateway';
-import { UserPool } from 'aws-cdk-lib/aws-cognito';
 import { describe, expect, test } from 'vitest';
 import { buildRestApiModel } from '../../local/api-gateway/build-rest-api-model.ts';
 import type { ApiResource } from '../../local/api-gateway/rest-api-model.ts';
-import { type CfnTemplate, TemplateError } from '../../local/template/cfn-template.ts';
-import { journalInStack } from '../infra/journal-synth.ts';
+import type { CfnTemplate } from '../../local/template/cfn-template.ts';
 import { journalTemplate, standInResolve, synthApi } from '../support/local-rest-api-fixtures.ts';
 
 const build = (template: CfnTemplate) => buildRestApiModel(template, standInResolve(template));
