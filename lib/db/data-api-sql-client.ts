@@ -14,7 +14,6 @@ import { toDataApiParameters } from './data-api-parameters.ts';
 import { assertRequestFits } from './data-api-request-size.ts';
 import { rowsOf } from './data-api-rows.ts';
 import { SqlUnavailableError } from './sql-errors.ts';
-import { type TransientRetryPolicy, withTransientRetry } from './transient-retry.ts';
 
 /** Where statements go: the Aurora cluster, the Secrets Manager secret with its credentials, the database. */
 export interface DataApiTarget {
@@ -54,22 +53,11 @@ export class DataApiSqlClient implements SqlClient {
   readonly #client: RDSDataClient;
   readonly #target: DataApiTarget;
   readonly #executor: SqlExecutor;
-  readonly #retry: TransientRetryPolicy | undefined;
 
-  /**
-   * `retry`: send a statement again after an error saying it did not run (a resuming or unavailable
-   * cluster, throttling) within the caller's time budget. Statements inside a transaction are not
-   * retried (a cluster pauses only without open transactions; a lost one is lost), nor commits.
-   */
-  constructor(
-    client: RDSDataClient,
-    target: DataApiTarget,
-    options: { readonly retry?: TransientRetryPolicy } = {},
-  ) {
+  constructor(client: RDSDataClient, target: DataApiTarget) {
     this.#client = client;
     this.#target = target;
-    this.#retry = options.retry;
-    this.#executor = dataApiExecutor(client, target, undefined, options.retry);
+    this.#executor = dataApiExecutor(client, target, undefined);
   }
 
   execute<Row extends SqlRow = SqlRow>(sql: string, parameters?: SqlParameters): Promise<SqlResult<Row>> {
@@ -83,9 +71,8 @@ export class DataApiSqlClient implements SqlClient {
   /** Begins a transaction, runs `work` with its id on every statement, commits, or rolls back if work throws. */
   async transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
     const { resourceArn, secretArn, database } = this.#target;
-    const { transactionId } = await send(
-      () => this.#client.send(new BeginTransactionCommand({ resourceArn, secretArn, database })),
-      this.#retry,
+    const { transactionId } = await send(() =>
+      this.#client.send(new BeginTransactionCommand({ resourceArn, secretArn, database })),
     );
     if (transactionId === undefined)
       throw new SqlUnavailableError('BeginTransaction returned no transaction id.');
@@ -110,7 +97,6 @@ function dataApiExecutor(
   client: RDSDataClient,
   target: DataApiTarget,
   transactionId: string | undefined,
-  retry?: TransientRetryPolicy,
 ): SqlExecutor {
   const { resourceArn, secretArn, database } = target;
   return {
@@ -129,7 +115,7 @@ function dataApiExecutor(
         includeResultMetadata: true,
       };
       assertRequestFits('ExecuteStatement', input);
-      const response = await send(() => client.send(new ExecuteStatementCommand(input)), retry);
+      const response = await send(() => client.send(new ExecuteStatementCommand(input)));
       return { rows: rowsOf<Row>(response), rowsAffected: response.numberOfRecordsUpdated ?? 0 };
     },
 
@@ -144,14 +130,14 @@ function dataApiExecutor(
         transactionId,
       };
       assertRequestFits('BatchExecuteStatement', input);
-      await send(() => client.send(new BatchExecuteStatementCommand(input)), retry);
+      await send(() => client.send(new BatchExecuteStatementCommand(input)));
     },
   };
 }
 
-async function send<T>(call: () => Promise<T>, retry?: TransientRetryPolicy): Promise<T> {
+async function send<T>(call: () => Promise<T>): Promise<T> {
   try {
-    return retry ? await withTransientRetry(call, retry) : await call();
+    return await call();
   } catch (error) {
     throw toSqlError(error);
   }
