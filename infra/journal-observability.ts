@@ -11,6 +11,7 @@ import {
   TreatMissingData,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { Effect, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
@@ -101,6 +102,24 @@ export class JournalObservability extends Construct {
       ...(settings.alarmTopicKey ? { masterKey: settings.alarmTopicKey } : {}),
     });
     for (const email of settings.alarmEmails) this.alarmTopic.addSubscription(new EmailSubscription(email));
+    // enforceSSL gives the topic a policy holding only a Deny; with a topic policy present, CloudWatch
+    // needs an Allow of its own or the alarm notifications never arrive. Scoped to this account's alarms.
+    const stack = Stack.of(this);
+    this.alarmTopic.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'AllowCloudWatchAlarmsOfThisAccount',
+        effect: Effect.ALLOW,
+        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.alarmTopic.topicArn],
+        conditions: {
+          ArnLike: {
+            'aws:SourceArn': `arn:${stack.partition}:cloudwatch:${stack.region}:${stack.account}:alarm:*`,
+          },
+          StringEquals: { 'aws:SourceAccount': stack.account },
+        },
+      }),
+    );
     if (!settings.alarmTopicKey) {
       NagSuppressions.addResourceSuppressions(this.alarmTopic, [
         {

@@ -47,6 +47,30 @@ describe('alarms and dashboard (seed thresholds)', () => {
     }
   });
 
+  test("let CloudWatch publish to the alarm topic, for this account's alarms only, over TLS", () => {
+    const [, policy] = onlyResourceOf(journal.template, 'AWS::SNS::TopicPolicy');
+    const statements = (policy.Properties.PolicyDocument as { Statement: Record<string, unknown>[] })
+      .Statement;
+    const allow = statements.find((statement) => statement.Effect === 'Allow');
+
+    expect(policy.Properties.Topics).toEqual([{ Ref: topicId }]);
+    expect(allow).toMatchObject({
+      Principal: { Service: 'cloudwatch.amazonaws.com' },
+      Action: 'sns:Publish',
+      Resource: { Ref: topicId },
+    });
+    const condition = allow?.Condition as {
+      ArnLike: Record<string, unknown>;
+      StringEquals: Record<string, unknown>;
+    };
+    expect(render(condition.ArnLike['aws:SourceArn'])).toBe(
+      `arn:\${AWS::Partition}:cloudwatch:\${AWS::Region}:\${AWS::AccountId}:alarm:*`,
+    );
+    expect(condition.StringEquals).toEqual({ 'aws:SourceAccount': { Ref: 'AWS::AccountId' } });
+    // enforceSSL's Deny stays.
+    expect(statements.some((statement) => statement.Effect === 'Deny')).toBe(true);
+  });
+
   test('fire when the ingest dead-letter queue holds any message', () => {
     expect(alarm('IngestDeadLetters')).toMatchObject({
       Namespace: 'AWS/SQS',
