@@ -2,24 +2,20 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
-import { RDSDataClient } from '@aws-sdk/client-rds-data';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { IngestEnv } from '../lib/config/ingest-config.ts';
 import { parseEnv } from '../lib/config/parse-env.ts';
-import { DataApiSqlClient } from '../lib/db/data-api-sql-client.ts';
+import { lambdaSqlClient } from '../lib/db/lambda-sql-client.ts';
 import { recordIngestMetrics } from '../lib/observability/ingest-metrics.ts';
+import { invocationDeadline } from '../lib/observability/invocation-deadline.ts';
 import { logger, metrics, tracer } from '../lib/observability/powertools.ts';
 import { systemClock } from '../lib/ports/clock.ts';
 import { type IngestReport, ingestMessages } from '../lib/use-cases/ingest-messages.ts';
 
 // SQS batch -> validated events -> one statement per ~3.5 MiB through the Data API.
 const config = parseEnv(IngestEnv, process.env);
-const sql = new DataApiSqlClient(tracer.captureAWSv3Client(new RDSDataClient({})), {
-  resourceArn: config.JOURNAL_CLUSTER_ARN,
-  secretArn: config.JOURNAL_SECRET_ARN,
-  database: config.JOURNAL_DATABASE,
-});
+const sql = lambdaSqlClient(config);
 
 async function ingest(event: SQSEvent, context: Context): Promise<SQSBatchResponse> {
   const started = performance.now();
@@ -69,6 +65,7 @@ function traceIdOf(record: SQSRecord): string | undefined {
 }
 
 export const handler = middy(ingest)
+  .use(invocationDeadline)
   .use(captureLambdaHandler(tracer))
   .use(logMetrics(metrics, { captureColdStartMetric: true }))
   .use(injectLambdaContext(logger));

@@ -1,24 +1,20 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
-import { RDSDataClient } from '@aws-sdk/client-rds-data';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { MaintenanceEnv } from '../lib/config/maintenance-config.ts';
 import { parseEnv } from '../lib/config/parse-env.ts';
-import { DataApiSqlClient } from '../lib/db/data-api-sql-client.ts';
+import { lambdaSqlClient } from '../lib/db/lambda-sql-client.ts';
 import { timeBudget } from '../lib/maintenance/time-budget.ts';
+import { invocationDeadline } from '../lib/observability/invocation-deadline.ts';
 import { logger, metrics, tracer } from '../lib/observability/powertools.ts';
 import { systemClock } from '../lib/ports/clock.ts';
 import { type MaintenanceReport, runMaintenance } from '../lib/use-cases/run-maintenance.ts';
 
 // EventBridge Scheduler -> partition upkeep, capture archival and retention through the Data API.
 const config = parseEnv(MaintenanceEnv, process.env);
-const sql = new DataApiSqlClient(tracer.captureAWSv3Client(new RDSDataClient({})), {
-  resourceArn: config.JOURNAL_CLUSTER_ARN,
-  secretArn: config.JOURNAL_SECRET_ARN,
-  database: config.JOURNAL_DATABASE,
-});
+const sql = lambdaSqlClient(config);
 
 // No statement may start that could outlive the invocation: a Data API statement may take 45 s.
 const RESERVE_MS = 50_000;
@@ -50,6 +46,7 @@ async function maintain(_event: unknown, context: Context): Promise<MaintenanceR
 }
 
 export const handler = middy(maintain)
+  .use(invocationDeadline)
   .use(captureLambdaHandler(tracer))
   .use(logMetrics(metrics, { captureColdStartMetric: true }))
   .use(injectLambdaContext(logger));

@@ -1,23 +1,19 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
-import { RDSDataClient } from '@aws-sdk/client-rds-data';
 import middy from '@middy/core';
 import { DataApiEnv } from '../lib/config/data-api-config.ts';
 import { MigrationsEnv } from '../lib/config/migrations-config.ts';
 import { parseEnv } from '../lib/config/parse-env.ts';
-import { DataApiSqlClient } from '../lib/db/data-api-sql-client.ts';
+import { lambdaSqlClient } from '../lib/db/lambda-sql-client.ts';
 import { applyMigrations, type MigrationReport } from '../lib/migrations/apply-migrations.ts';
 import { readMigrationFiles } from '../lib/migrations/read-migration-files.ts';
+import { invocationDeadline } from '../lib/observability/invocation-deadline.ts';
 import { logger, tracer } from '../lib/observability/powertools.ts';
 
 // Run by the deployment (a CDK Trigger) before the other functions take traffic: a thrown error
 // fails the deploy, so a schema that did not migrate never serves.
 const config = parseEnv(DataApiEnv.extend(MigrationsEnv.shape), process.env);
-const sql = new DataApiSqlClient(tracer.captureAWSv3Client(new RDSDataClient({})), {
-  resourceArn: config.JOURNAL_CLUSTER_ARN,
-  secretArn: config.JOURNAL_SECRET_ARN,
-  database: config.JOURNAL_DATABASE,
-});
+const sql = lambdaSqlClient(config);
 
 async function migrate(): Promise<MigrationReport> {
   const report = await applyMigrations(sql, await readMigrationFiles(config.JOURNAL_MIGRATIONS_DIR));
@@ -25,4 +21,7 @@ async function migrate(): Promise<MigrationReport> {
   return report;
 }
 
-export const handler = middy(migrate).use(captureLambdaHandler(tracer)).use(injectLambdaContext(logger));
+export const handler = middy(migrate)
+  .use(invocationDeadline)
+  .use(captureLambdaHandler(tracer))
+  .use(injectLambdaContext(logger));

@@ -1,14 +1,14 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
-import { RDSDataClient } from '@aws-sdk/client-rds-data';
 import middy from '@middy/core';
 import { ApiEnv } from '../config/api-config.ts';
 import { parseEnv } from '../config/parse-env.ts';
-import { DataApiSqlClient } from '../db/data-api-sql-client.ts';
+import { lambdaSqlClient } from '../db/lambda-sql-client.ts';
 import { apiHandler } from '../http/api-handler.ts';
 import type { Route } from '../http/router.ts';
 import type { Migration } from '../migrations/migration.ts';
 import { readMigrationFiles } from '../migrations/read-migration-files.ts';
+import { invocationDeadline } from '../observability/invocation-deadline.ts';
 import { logger, tracer } from '../observability/powertools.ts';
 import { systemClock } from '../ports/clock.ts';
 import type { ApiDeps } from './api-deps.ts';
@@ -21,11 +21,7 @@ export function apiFunction(routes: readonly Route<ApiDeps>[]) {
   const config = parseEnv(ApiEnv, process.env);
   let migrations: Promise<Migration[]> | undefined;
   const deps: ApiDeps = {
-    sql: new DataApiSqlClient(tracer.captureAWSv3Client(new RDSDataClient({})), {
-      resourceArn: config.JOURNAL_CLUSTER_ARN,
-      secretArn: config.JOURNAL_SECRET_ARN,
-      database: config.JOURNAL_DATABASE,
-    }),
+    sql: lambdaSqlClient(config),
     clock: systemClock,
     migrations: () => {
       migrations ??= readMigrationFiles(config.JOURNAL_MIGRATIONS_DIR).catch((error: unknown) => {
@@ -45,6 +41,7 @@ export function apiFunction(routes: readonly Route<ApiDeps>[]) {
       logger.error('Request failed unexpectedly', { error, status, traceId, path }),
   });
   return middy(handler)
+    .use(invocationDeadline)
     .use(captureLambdaHandler(tracer))
     .use(injectLambdaContext(logger, { resetKeys: true }));
 }

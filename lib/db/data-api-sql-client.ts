@@ -14,6 +14,7 @@ import { toDataApiParameters } from './data-api-parameters.ts';
 import { assertRequestFits } from './data-api-request-size.ts';
 import { rowsOf } from './data-api-rows.ts';
 import { SqlUnavailableError } from './sql-errors.ts';
+import { type TransientRetryPolicy, withTransientRetry } from './transient-retry.ts';
 
 /** Where statements go: the Aurora cluster, the Secrets Manager secret with its credentials, the database. */
 export interface DataApiTarget {
@@ -53,11 +54,22 @@ export class DataApiSqlClient implements SqlClient {
   readonly #client: RDSDataClient;
   readonly #target: DataApiTarget;
   readonly #executor: SqlExecutor;
+  readonly #retry: TransientRetryPolicy | undefined;
 
-  constructor(client: RDSDataClient, target: DataApiTarget) {
+  /**
+   * `retry`: send a statement again after an error saying it did not run (a resuming or unavailable
+   * cluster, throttling) within the caller's time budget. Statements inside a transaction are not
+   * retried (a cluster pauses only without open transactions; a lost one is lost), nor commits.
+   */
+  constructor(
+    client: RDSDataClient,
+    target: DataApiTarget,
+    options: { readonly retry?: TransientRetryPolicy } = {},
+  ) {
     this.#client = client;
     this.#target = target;
-    this.#executor = dataApiExecutor(client, target, undefined);
+    this.#retry = options.retry;
+    this.#executor = dataApiExecutor(client, target, undefined, options.retry);
   }
 
   execute<Row extends SqlRow = SqlRow>(sql: string, parameters?: SqlParameters): Promise<SqlResult<Row>> {
@@ -71,8 +83,9 @@ export class DataApiSqlClient implements SqlClient {
   /** Begins a transaction, runs `work` with its id on every statement, commits, or rolls back if work throws. */
   async transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
     const { resourceArn, secretArn, database } = this.#target;
-    const { transactionId } = await send(() =>
-      this.#client.send(new BeginTransactionCommand({ resourceArn, secretArn, database })),
+    const { transactionId } = await send(
+      () => this.#client.send(new BeginTransactionCommand({ resourceArn, secretArn, database })),
+      this.#retry,
     );
     if (transactionId === undefined)
       throw new SqlUnavailableError('BeginTransaction returned no transaction id.');
@@ -97,6 +110,7 @@ function dataApiExecutor(
   client: RDSDataClient,
   target: DataApiTarget,
   transactionId: string | undefined,
+  retry?: TransientRetryPolicy,
 ): SqlExecutor {
   const { resourceArn, secretArn, database } = target;
   return {
@@ -115,7 +129,7 @@ function dataApiExecutor(
         includeResultMetadata: true,
       };
       assertRequestFits('ExecuteStatement', input);
-      const response = await send(() => client.send(new ExecuteStatementCommand(input)));
+      const response = await send(() => client.send(new ExecuteStatementCommand(input)), retry);
       return { rows: rowsOf<Row>(response), rowsAffected: response.numberOfRecordsUpdated ?? 0 };
     },
 
@@ -130,14 +144,14 @@ function dataApiExecutor(
         transactionId,
       };
       assertRequestFits('BatchExecuteStatement', input);
-      await send(() => client.send(new BatchExecuteStatementCommand(input)));
+      await send(() => client.send(new BatchExecuteStatementCommand(input)), retry);
     },
   };
 }
 
-async function send<T>(call: () => Promise<T>): Promise<T> {
+async function send<T>(call: () => Promise<T>, retry?: TransientRetryPolicy): Promise<T> {
   try {
-    return await call();
+    return retry ? await withTransientRetry(call, retry) : await call();
   } catch (error) {
     throw toSqlError(error);
   }

@@ -233,3 +233,51 @@ describe('auto-pause of the local Data API', () => {
     expect(local.state()).toBe('paused');
   });
 });
+
+describe('the Data API adapter with a retry budget, on a pausing cluster', () => {
+  const sqlClient = (remainingMs: () => number, episodes: string[]) => {
+    const { api: local, client: sdk } = started();
+    return new DataApiSqlClient(
+      sdk,
+      { resourceArn: local.resourceArn, secretArn: local.secretArn, database: db.name },
+      {
+        retry: {
+          remainingMs,
+          onEpisodeStart: (error) => episodes.push(`start ${error.name}`),
+          onEpisodeEnd: (end) => episodes.push(end.recovered ? 'recovered' : 'gave up'),
+        },
+      },
+    );
+  };
+
+  test('rides out the resume: the statement and a transaction succeed, the episode is told once', async () => {
+    const local = await startPausingApi({ autoPause: { afterIdleMs: IDLE_MS, resumeMs: 1_500 } });
+    await untilState(local, 'paused');
+    const episodes: string[] = [];
+    const sql = sqlClient(() => 10_000, episodes);
+
+    const { rows } = await sql.execute<{ one: number }>('SELECT 1 AS one');
+    await untilState(local, 'paused');
+    const inTransaction = await sql.transaction((tx) => tx.execute<{ two: number }>('SELECT 2 AS two'));
+
+    expect(rows).toEqual([{ one: 1 }]);
+    expect(inTransaction.rows).toEqual([{ two: 2 }]);
+    expect(episodes).toEqual([
+      'start DatabaseResumingException',
+      'recovered',
+      'start DatabaseResumingException',
+      'recovered',
+    ]);
+  }, 30_000);
+
+  test('past the budget, fails as the port says: SqlUnavailableError', async () => {
+    const local = await startPausingApi({ autoPause: { afterIdleMs: IDLE_MS, resumeMs: 60_000 } });
+    await untilState(local, 'paused');
+    const episodes: string[] = [];
+    const deadline = Date.now() + 800;
+    const sql = sqlClient(() => Math.max(0, deadline - Date.now()), episodes);
+
+    await expect(sql.execute('SELECT 1')).rejects.toBeInstanceOf(SqlUnavailableError);
+    expect(episodes).toEqual(['start DatabaseResumingException', 'gave up']);
+  });
+});
