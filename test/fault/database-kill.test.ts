@@ -108,7 +108,9 @@ test(
       rig.sqs,
       queues.queueUrl,
       handler,
-      { batchSize: 10, maximumBatchingWindowInSeconds: 0, concurrency: 3, functionTimeoutSeconds: 30 },
+      // Lambda's default 3 s timeout: the ingest client rides out a database gap shorter than its
+      // remaining time (less a 2 s reserve), so an outage longer than that is what reaches the DLQ here.
+      { batchSize: 10, maximumBatchingWindowInSeconds: 0, concurrency: 3, functionTimeoutSeconds: 3 },
       () => {},
     );
     const published: Record<string, unknown>[] = [];

@@ -250,24 +250,16 @@ describe('the Data API adapter with a retry budget, on a pausing cluster', () =>
     );
   };
 
-  test('rides out the resume: the statement and a transaction succeed, the episode is told once', async () => {
+  test('rides out the resume: a transaction begun on a paused cluster succeeds, the episode is told once', async () => {
     const local = await startPausingApi({ autoPause: { afterIdleMs: IDLE_MS, resumeMs: 1_500 } });
     await untilState(local, 'paused');
     const episodes: string[] = [];
     const sql = sqlClient(() => 10_000, episodes);
 
-    const { rows } = await sql.execute<{ one: number }>('SELECT 1 AS one');
-    await untilState(local, 'paused');
-    const inTransaction = await sql.transaction((tx) => tx.execute<{ two: number }>('SELECT 2 AS two'));
+    const { rows } = await sql.transaction((tx) => tx.execute<{ one: number }>('SELECT 1 AS one'));
 
     expect(rows).toEqual([{ one: 1 }]);
-    expect(inTransaction.rows).toEqual([{ two: 2 }]);
-    expect(episodes).toEqual([
-      'start DatabaseResumingException',
-      'recovered',
-      'start DatabaseResumingException',
-      'recovered',
-    ]);
+    expect(episodes).toEqual(['start DatabaseResumingException', 'recovered']);
   }, 30_000);
 
   test('past the budget, fails as the port says: SqlUnavailableError', async () => {
