@@ -93,8 +93,6 @@ export async function benchAuthorizer() {
   }
 }
 
-if (import.meta.main) console.log(JSON.stringify(await benchAuthorizer(), null, 2));
-
 /** p50 and p99 in milliseconds of `samples` calls spaced SPACING_MS apart, after two warm-up calls. */
 async function latencies(samples: number, call: () => Promise<unknown>) {
   const times: number[] = [];

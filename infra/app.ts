@@ -25,7 +25,11 @@ const read = (name: string): string | undefined => {
 const stage = read('stage') ?? 'dev';
 new JournalStack(app, `HiveJournal-${stage}`, {
   description: `hive-journal (${stage}): journal of load-testing swarms, PocketHive-compatible`,
-  service: (stack) => servicePropsFromContext(read, stack),
+  // The stack stays environment-agnostic; the region the CLI deploys to is still checked for the Data API.
+  service: (stack) => ({
+    ...servicePropsFromContext(read, stack),
+    ...(process.env.CDK_DEFAULT_REGION ? { deployRegion: process.env.CDK_DEFAULT_REGION } : {}),
+  }),
 });
 // cdk-nag (AwsSolutions) on every synth: an unsuppressed finding is an error and fails it.
 Aspects.of(app).add(new AwsSolutionsChecks({ verbose: true }));

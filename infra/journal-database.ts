@@ -17,6 +17,7 @@ import {
   Credentials,
   DatabaseCluster,
   DatabaseClusterEngine,
+  DatabaseSecret,
 } from 'aws-cdk-lib/aws-rds';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { NagSuppressions } from 'cdk-nag';
@@ -113,12 +114,18 @@ export class JournalDatabase extends Construct {
   readonly databaseName: string;
   readonly maxCapacity: number;
 
-  constructor(scope: Construct, id: string, settings: JournalDatabaseSettings) {
+  /** `logRemovalPolicy`: the stage's policy for log groups (the VPC's flow logs). */
+  constructor(
+    scope: Construct,
+    id: string,
+    settings: JournalDatabaseSettings,
+    logRemovalPolicy: RemovalPolicy,
+  ) {
     super(scope, id);
     this.databaseName = settings.databaseName;
     this.maxCapacity = settings.maxCapacity;
     const ownVpc = settings.vpc === undefined;
-    this.vpc = settings.vpc ?? this.isolatedVpc();
+    this.vpc = settings.vpc ?? this.isolatedVpc(logRemovalPolicy);
     const isolated = { subnetType: SubnetType.PRIVATE_ISOLATED };
 
     this.cluster = new DatabaseCluster(this, 'Cluster', {
@@ -139,6 +146,14 @@ export class JournalDatabase extends Construct {
     });
     if (!this.cluster.secret) throw new Error('The cluster was created without its credentials secret');
     this.secret = this.cluster.secret;
+    // A snapshot (or a retained cluster) is useless without its master credentials: CDK's generated
+    // secret is deleted with the stack unless told otherwise, so it stays whenever the cluster does.
+    // (cluster.secret is its attachment; the secret itself is the cluster's child 'Secret'.)
+    const generatedSecret = this.cluster.node.tryFindChild('Secret');
+    if (!(generatedSecret instanceof DatabaseSecret)) throw new Error('The cluster has no generated secret');
+    generatedSecret.applyRemovalPolicy(
+      settings.removalPolicy === RemovalPolicy.DESTROY ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
+    );
 
     // The rotation function runs in the isolated subnets: it reaches Secrets Manager through an
     // interface endpoint (ours when the VPC is ours; a given VPC must provide its own).
@@ -195,10 +210,10 @@ export class JournalDatabase extends Construct {
     };
   }
 
-  private isolatedVpc(): Vpc {
+  private isolatedVpc(logRemovalPolicy: RemovalPolicy): Vpc {
     const flowLogs = new LogGroup(this, 'FlowLogs', {
       retention: RetentionDays.ONE_MONTH,
-      removalPolicy: RemovalPolicy.DESTROY,
+      removalPolicy: logRemovalPolicy,
     });
     return new Vpc(this, 'Vpc', {
       maxAzs: 2,

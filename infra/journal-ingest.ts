@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
 import type { IGrantable } from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
@@ -91,6 +91,8 @@ export interface JournalIngestProps {
   readonly settings: JournalIngestSettings;
   readonly database: JournalDatabase;
   readonly defaults: JournalFunctionDefaults;
+  /** The stage's policy for the queue and its dead-letter queue (their undelivered messages). */
+  readonly queueRemovalPolicy: RemovalPolicy;
 }
 
 /**
@@ -111,6 +113,7 @@ export class JournalIngest extends Construct {
       enforceSSL: true,
       // SQS's maximum: dead letters wait for an operator to look and redrive.
       retentionPeriod: Duration.days(14),
+      removalPolicy: props.queueRemovalPolicy,
     });
     this.queue = new Queue(this, 'Queue', {
       encryption: QueueEncryption.SQS_MANAGED,
@@ -118,6 +121,7 @@ export class JournalIngest extends Construct {
       visibilityTimeout: settings.visibilityTimeout,
       retentionPeriod: settings.retentionPeriod,
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: settings.maxReceiveCount },
+      removalPolicy: props.queueRemovalPolicy,
     });
 
     const limits = settings.payloadLimits;

@@ -1,4 +1,4 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Duration, type RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { Schedule, ScheduleExpression, TimeWindow } from 'aws-cdk-lib/aws-scheduler';
@@ -64,6 +64,8 @@ export interface JournalMaintenanceProps {
   readonly settings: JournalMaintenanceSettings;
   readonly database: JournalDatabase;
   readonly defaults: JournalFunctionDefaults;
+  /** The stage's policy for the dead-letter queue (the failed runs it holds). */
+  readonly queueRemovalPolicy: RemovalPolicy;
 }
 
 /**
@@ -83,6 +85,7 @@ export class JournalMaintenance extends Construct {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
+      removalPolicy: props.queueRemovalPolicy,
     });
     NagSuppressions.addResourceSuppressions(this.deadLetterQueue, [
       {

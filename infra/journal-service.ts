@@ -1,9 +1,10 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import type { IGrantable } from 'aws-cdk-lib/aws-iam';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { checkDataApiRegion } from './data-api-regions.ts';
 import { JournalApi, type JournalApiOptions, resolveApiSettings } from './journal-api.ts';
 import { JournalDatabase, type JournalDatabaseOptions, resolveDatabaseSettings } from './journal-database.ts';
 import type { JournalFunctionDefaults } from './journal-function.ts';
@@ -32,6 +33,12 @@ export interface JournalServiceProps {
   readonly logRetention?: RetentionDays;
   /** Default: false. A throw-away stack: no deletion protection, nothing retained on delete. */
   readonly dev?: boolean;
+  /**
+   * The region an environment-agnostic stack deploys to (infra/app.ts passes the CDK CLI's
+   * CDK_DEFAULT_REGION); checked against the regions with the Data API. A stack with an explicit
+   * region is checked by that region.
+   */
+  readonly deployRegion?: string;
   readonly database?: JournalDatabaseOptions;
   readonly ingest?: JournalIngestOptions;
   readonly api?: JournalApiOptions;
@@ -56,12 +63,14 @@ export class JournalService extends Construct {
     super(scope, id);
     const problems = new PropsProblems();
     const dev = props.dev ?? false;
+    // What outlives a stack outside dev: log groups and queues (with their messages) are retained.
+    const stageRemovalPolicy = dev ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
     const defaults: JournalFunctionDefaults = {
       serviceName: props.serviceName ?? 'hive-journal',
       metricsNamespace: props.metricsNamespace ?? 'HiveJournal',
       logLevel: props.logLevel ?? 'INFO',
       logRetention: props.logRetention ?? RetentionDays.ONE_MONTH,
-      logRemovalPolicy: dev ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
+      logRemovalPolicy: stageRemovalPolicy,
     };
     if (!/^[a-z][a-z0-9-]{0,40}$/.test(defaults.serviceName)) {
       problems.add('serviceName', 'must be lower-case letters, digits and dashes (at most 41)');
@@ -83,16 +92,24 @@ export class JournalService extends Construct {
     const api = resolveApiSettings(props.api, problems);
     const maintenance = resolveMaintenanceSettings(props.maintenance, problems);
     const observability = resolveObservabilitySettings(props.observability, problems);
+    const stackRegion = Stack.of(this).region;
+    checkDataApiRegion(Token.isUnresolved(stackRegion) ? props.deployRegion : stackRegion, problems);
     problems.throwIfAny();
 
-    this.database = new JournalDatabase(this, 'Database', database);
+    this.database = new JournalDatabase(this, 'Database', database, stageRemovalPolicy);
     this.migrations = new JournalMigrations(this, 'Migrations', { database: this.database, defaults });
-    this.ingest = new JournalIngest(this, 'Ingest', { settings: ingest, database: this.database, defaults });
+    this.ingest = new JournalIngest(this, 'Ingest', {
+      settings: ingest,
+      database: this.database,
+      defaults,
+      queueRemovalPolicy: stageRemovalPolicy,
+    });
     this.api = new JournalApi(this, 'Api', { settings: api, database: this.database, defaults });
     this.maintenance = new JournalMaintenance(this, 'Maintenance', {
       settings: maintenance,
       database: this.database,
       defaults,
+      queueRemovalPolicy: stageRemovalPolicy,
     });
     // Nothing reads or writes the journal before its schema is there.
     this.migrations.runBefore(
