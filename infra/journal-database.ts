@@ -166,16 +166,17 @@ export class JournalDatabase extends Construct {
       rotateImmediatelyOnUpdate: false,
     });
 
+    // What these reasons state is asserted by test/infra/database.test.ts ("the cdk-nag reasons").
     NagSuppressions.addResourceSuppressions(this.cluster, [
       {
         id: 'AwsSolutions-RDS6',
         reason:
-          'Only the RDS Data API connects, authenticated by IAM on rds-data and by the Secrets Manager secret; no client opens a database connection that IAM database authentication would cover.',
+          "The journal's functions reach the cluster only through the RDS Data API, authorized by IAM (rds-data on this cluster) and the secret; no role is granted rds-db:connect. The only PostgreSQL logins are the Secrets Manager rotation function, which must sign in with the secret's password to rotate it, and in-VPC clients admitted by allowSqlClient (Grafana's PostgreSQL datasource has no IAM token sign-in); IAM database authentication would protect neither.",
       },
       {
         id: 'AwsSolutions-RDS11',
         reason:
-          'The cluster sits in isolated subnets with no ingress rule and is reached only through the Data API; a non-default port would hide nothing.',
+          "The cluster is in isolated subnets (no route to or from the internet) and its security group admits the PostgreSQL port only from other security groups: the rotation function's, and any allowSqlClient names; no CIDR range. A non-default port would hide nothing from those clients, which read the port from the cluster endpoint.",
       },
     ]);
     if (!settings.deletionProtection) {

@@ -146,3 +146,48 @@ describe('journal database (dev)', () => {
     });
   });
 });
+
+describe('the cdk-nag reasons of the cluster (RDS6, RDS11) describe the template', () => {
+  const { stack, service } = journalInStack();
+  const grafana = new SecurityGroup(stack, 'Grafana', { vpc: service.database.vpc });
+  service.database.allowSqlClient(grafana);
+  const template = Template.fromStack(stack);
+  const clusterGroup = template.toJSON().Resources[logicalIdOf(service.database.cluster)].Properties
+    .VpcSecurityGroupIds as Array<{ 'Fn::GetAtt': [string, string] }>;
+  const clusterGroupIds = clusterGroup.map((ref) => ref['Fn::GetAtt'][0]);
+  const ingressToCluster = Object.values(resourcesOf(template, 'AWS::EC2::SecurityGroupIngress')).filter(
+    (rule) =>
+      clusterGroupIds.includes(
+        (rule.Properties.GroupId as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0] ?? '',
+      ),
+  );
+
+  test('RDS6: no role may rds-db:connect; the functions hold Data API grants instead', () => {
+    const statements = JSON.stringify(resourcesOf(template, 'AWS::IAM::Policy'));
+    expect(statements).not.toContain('rds-db:connect');
+    expect(statements).toContain('rds-data:ExecuteStatement');
+  });
+
+  test('RDS11: the cluster admits its port only from security groups (the rotation function and allowSqlClient)', () => {
+    const sources = ingressToCluster.map((rule) => {
+      expect(rule.Properties).not.toHaveProperty('CidrIp');
+      expect(rule.Properties.FromPort).toEqual({
+        'Fn::GetAtt': [logicalIdOf(service.database.cluster), 'Endpoint.Port'],
+      });
+      return render(rule.Properties.SourceSecurityGroupId);
+    });
+
+    expect(sources).toHaveLength(2);
+    expect(sources).toContain(`\${${logicalIdOf(grafana)}.GroupId}`);
+    expect(sources).toContainEqual(expect.stringMatching(/RotationSingleUserSecurityGroup.*\.GroupId/));
+    const inlineIngress = clusterGroupIds.map(
+      (id) => template.toJSON().Resources[id].Properties.SecurityGroupIngress as unknown,
+    );
+    expect(inlineIngress).toEqual(clusterGroupIds.map(() => undefined));
+  });
+
+  test('RDS11: the cluster sits in isolated subnets: no internet gateway, no NAT', () => {
+    expect(Object.keys(resourcesOf(template, 'AWS::EC2::InternetGateway'))).toEqual([]);
+    expect(Object.keys(resourcesOf(template, 'AWS::EC2::NatGateway'))).toEqual([]);
+  });
+});
