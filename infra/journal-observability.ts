@@ -198,7 +198,7 @@ export class JournalObservability extends Construct {
       threshold: 0,
     });
     this.alarm('CapturesStuckArchiving', {
-      description: 'Pinned-run captures have been archiving for more than an hour.',
+      description: 'Pinned-run captures pinned over an hour ago have failed or not caught up with their run.',
       metric: journalMetric('maintenance', CAPTURES_STUCK_ARCHIVING_METRIC, 'Maximum').with({
         period: Duration.minutes(15),
       }),

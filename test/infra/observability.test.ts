@@ -219,3 +219,16 @@ describe('alarms (props)', () => {
     });
   });
 });
+
+describe('the runbook (docs/operations.md)', () => {
+  test('has a section for every alarm of the stack, by its construct id', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const runbook = await readFile(new URL('../../docs/operations.md', import.meta.url), 'utf8');
+    const headings = new Set([...runbook.matchAll(/^### `([A-Za-z0-9]+)`$/gm)].map((match) => match[1]));
+    const { service } = synthJournal({ observability: { alarmEmails: ['ops@example.com'] } });
+    const alarms = service.observability.alarms.map((alarm) => alarm.node.id);
+
+    expect(alarms.length).toBeGreaterThan(0);
+    expect(alarms.filter((id) => !headings.has(id))).toEqual([]);
+  });
+});
