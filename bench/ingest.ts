@@ -3,6 +3,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { from as copyFrom } from 'pg-copy-streams';
+import type { RecordedStatement } from '../lib/db/recording-sql-client.ts';
 import { json } from '../lib/db/sql-parameters.ts';
 import { parseJournalEvent } from '../lib/journal/parse-event.ts';
 import { type StorableEvent, toStorableEvent } from '../lib/use-cases/storable-event.ts';
@@ -10,7 +11,7 @@ import { STORE_EVENTS_SQL } from '../lib/use-cases/store-events.sql.ts';
 import { createLambdaContext } from '../local/event-source/lambda-context.ts';
 import { loadIngestHandler } from '../local/ingest-pipeline.ts';
 import type { BenchDatabase } from './bench-database.ts';
-import { type RecordedStatement, replayDirect } from './statement-replay.ts';
+import { replayDirect } from './statement-replay.ts';
 
 /** The ingest event source mapping's default maximum concurrency (infra/journal-ingest.ts). */
 const DEPLOYED_MAX_CONCURRENCY = 5;

@@ -1,3 +1,4 @@
+import { recordingClient } from '../lib/db/recording-sql-client.ts';
 import type { JournalCursor } from '../lib/journal/cursor.ts';
 import { systemClock } from '../lib/ports/clock.ts';
 import type { SqlExecutor } from '../lib/ports/sql-client.ts';
@@ -10,7 +11,7 @@ import {
 } from '../lib/use-cases/read-journal-page.ts';
 import { readJournalSwarmPage } from '../lib/use-cases/read-journal-swarm-page.ts';
 import type { BenchDatabase } from './bench-database.ts';
-import { recordingClient, replayDirect } from './statement-replay.ts';
+import { replayDirect } from './statement-replay.ts';
 
 const DEPTHS = [1, 100, 10_000] as const;
 const KEYSET_SAMPLES = 60;

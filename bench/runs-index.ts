@@ -1,8 +1,9 @@
+import { recordingClient } from '../lib/db/recording-sql-client.ts';
 import type { SqlClient } from '../lib/ports/sql-client.ts';
 import { listRuns } from '../lib/use-cases/list-runs.ts';
 import type { BenchDatabase } from './bench-database.ts';
 import { latencies } from './pages.ts';
-import { recordingClient, replayDirect } from './statement-replay.ts';
+import { replayDirect } from './statement-replay.ts';
 
 /** The runs route's default page size (lib/api/run-schemas.ts). */
 const RUNS_LIMIT = 500;

@@ -1,35 +1,10 @@
 import type pg from 'pg';
 import { toDataApiParameters } from '../lib/db/data-api-parameters.ts';
 import { requestBodyJson } from '../lib/db/data-api-request-size.ts';
-import type { SqlClient, SqlExecutor, SqlParameters } from '../lib/ports/sql-client.ts';
+import type { RecordedStatement } from '../lib/db/recording-sql-client.ts';
 import { translateNamedParameters } from '../local/data-api/named-parameters.ts';
 import { bindParameters } from '../local/data-api/parameters.ts';
 import { executeStatementRequest, parseRequestBody } from '../local/data-api/requests.ts';
-
-/** A statement a use case sent, as it sent it. */
-export interface RecordedStatement {
-  readonly sql: string;
-  readonly parameters: SqlParameters | undefined;
-}
-
-/**
- * A client that passes every statement on to `inner` and keeps a copy, for replaying it directly.
- * Statements inside a transaction are recorded too (the replay runs them outside one).
- */
-export function recordingClient(inner: SqlClient): { sql: SqlClient; statements: RecordedStatement[] } {
-  const statements: RecordedStatement[] = [];
-  const recording = (executor: SqlExecutor): SqlExecutor => ({
-    execute: (sql, parameters) => {
-      statements.push({ sql, parameters });
-      return executor.execute(sql, parameters);
-    },
-    batch: (sql, parameterSets) => executor.batch(sql, parameterSets),
-  });
-  return {
-    statements,
-    sql: { ...recording(inner), transaction: (work) => inner.transaction((tx) => work(recording(tx))) },
-  };
-}
 
 const rawText = { getTypeParser: () => (value: string) => value };
 

@@ -85,6 +85,7 @@ function dollarTagAt(text: string, at: number): string | null {
   return match ? match[0] : null;
 }
 
-function stripComments(statement: string): string {
+/** The statement without its line and block comments. */
+export function stripComments(statement: string): string {
   return statement.replace(/--[^\n]*/g, '').replace(/\/\*[\s\S]*?\*\//g, '');
 }
