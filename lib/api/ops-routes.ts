@@ -1,3 +1,4 @@
+import { RETRY_AFTER_UNAVAILABLE } from '../http/http-errors.ts';
 import { jsonResponse } from '../http/http-response.ts';
 import type { Route } from '../http/router.ts';
 import { checkHealth } from '../use-cases/check-health.ts';
@@ -61,7 +62,8 @@ export const opsRoutes: Route<ApiDeps>[] = [
     },
     handle: async (_request, deps) => {
       const report = await checkHealth({ sql: deps.sql, migrations: deps.migrations ?? bundledMigrations });
-      return jsonResponse(report.status === 'ok' ? 200 : 503, report, NO_STORE);
+      if (report.status === 'ok') return jsonResponse(200, report, NO_STORE);
+      return jsonResponse(503, report, { ...NO_STORE, ...RETRY_AFTER_UNAVAILABLE });
     },
   },
 ];

@@ -71,9 +71,12 @@ export class UnsupportedMediaTypeError extends HttpProblemError {
   }
 }
 
+/** What a 503 tells the client to wait before it retries (a paused cluster resumes in ~15 s). */
+export const RETRY_AFTER_UNAVAILABLE = { 'retry-after': '5' } as const;
+
 /** The service cannot answer now (e.g. the database is unreachable); the client may retry. */
 export class ServiceUnavailableError extends HttpProblemError {
   constructor(detail: string, cause?: unknown) {
-    super(503, 'Service Unavailable', detail, { headers: { 'retry-after': '5' }, cause });
+    super(503, 'Service Unavailable', detail, { headers: { ...RETRY_AFTER_UNAVAILABLE }, cause });
   }
 }

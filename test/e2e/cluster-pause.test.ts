@@ -1,12 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { GetQueueAttributesCommand, SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 import { journalEntry } from '../support/journal-event-factory.ts';
-import { eventually, startTestTemplateStack, type TestTemplateStack } from '../support/template-stack.ts';
+import {
+  eventually,
+  functionNamed,
+  pausedCluster as pausedClusterOf,
+  readFunctionLogs,
+  startTestTemplateStack,
+  type TestTemplateStack,
+} from '../support/template-stack.ts';
 
 // The dev stage's cluster has MinCapacity 0 and an auto-pause delay: the local cluster pauses after
 // its idle time and answers DatabaseResumingException while it resumes, as Aurora Serverless v2 does.
@@ -38,18 +43,7 @@ afterAll(async () => {
   await stack?.close();
 });
 
-/** What the matching functions wrote to their log files (<stateDir>/logs/<logical id>.log). */
-async function readFunctionLogs(target: TestTemplateStack, logicalId: RegExp): Promise<string> {
-  const dir = join(target.stateDir, 'logs');
-  const files = (await readdir(dir)).filter((file) => logicalId.test(file));
-  return (await Promise.all(files.map((file) => readFile(join(dir, file), 'utf8')))).join('\n');
-}
-
-async function pausedCluster(): Promise<void> {
-  await eventually('the cluster to pause', async () =>
-    stack.clusterState() === 'paused' ? true : undefined,
-  );
-}
+const pausedCluster = () => pausedClusterOf(stack);
 
 describe('an auto-paused cluster', () => {
   test('pauses once idle for the delay, and says so in the overrides', { timeout: 40_000 }, async () => {
@@ -75,9 +69,7 @@ describe('an auto-paused cluster', () => {
       region: stack.endpoints.region,
       credentials: stack.endpoints.credentials,
     });
-    const maintenanceName = Object.entries(stack.endpoints.functions).find(([id]) =>
-      id.startsWith('JournalMaintenanceFunction'),
-    )?.[1];
+    const maintenanceName = functionNamed(stack, 'JournalMaintenanceFunction');
 
     const page = await stack.signedFetch('api/journal/hive/page?limit=5');
     const ready = await stack.signedFetch('health/ready');

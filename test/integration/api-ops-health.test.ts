@@ -111,6 +111,7 @@ describe('GET /health/ready (readiness)', () => {
 
     expect(response.status).toBe(503);
     expect(response.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(response.headers['retry-after']).toBe('5');
     expect(response.body).toMatchObject({
       status: 'unavailable',
       checks: {

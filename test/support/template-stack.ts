@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inject } from 'vitest';
@@ -9,7 +9,10 @@ import { type LocalStackOptions, type RunningLocalStack, startLocalStack } from 
 /** A running template stack of a test, on the run's PostgreSQL server in databases of its own. */
 export interface TestTemplateStack extends RunningLocalStack {
   readonly stateDir: string;
-  /** fetch against the stage URL (`path` without a leading slash), signed with the local credentials. */
+  /**
+   * fetch against the stage URL (`path` without a leading slash), signed with the local credentials;
+   * a body is sent as application/json (the API's one body type).
+   */
   signedFetch(path: string, init?: { method?: string; body?: string }): Promise<Response>;
   close(): Promise<void>;
 }
@@ -42,7 +45,12 @@ export async function startTestTemplateStack(
       const url = new URL(path, apiUrl);
       const method = init.method ?? 'GET';
       const headers = await sign(url, { method, ...(init.body === undefined ? {} : { body: init.body }) });
-      return fetch(url, { method, headers, ...(init.body === undefined ? {} : { body: init.body }) });
+      if (init.body === undefined) return fetch(url, { method, headers });
+      return fetch(url, {
+        method,
+        headers: { ...headers, 'content-type': 'application/json' },
+        body: init.body,
+      });
     },
     close: async () => {
       await stack.stop();
@@ -64,4 +72,27 @@ export async function eventually<T>(
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+/** What the matching functions wrote to their log files (<stateDir>/logs/<logical id>.log). */
+export async function readFunctionLogs(target: TestTemplateStack, logicalId: RegExp): Promise<string> {
+  const dir = join(target.stateDir, 'logs');
+  const files = (await readdir(dir)).filter((file) => logicalId.test(file));
+  return (await Promise.all(files.map((file) => readFile(join(dir, file), 'utf8')))).join('\n');
+}
+
+/** Waits until the stack's auto-pausing cluster has paused. */
+export async function pausedCluster(target: TestTemplateStack, timeoutMs?: number): Promise<void> {
+  await eventually(
+    'the cluster to pause',
+    async () => (target.clusterState() === 'paused' ? true : undefined),
+    timeoutMs,
+  );
+}
+
+/** The deployed name of the stack's function whose logical id starts with `prefix`. */
+export function functionNamed(target: TestTemplateStack, prefix: string): string {
+  const name = Object.entries(target.endpoints.functions).find(([id]) => id.startsWith(prefix))?.[1];
+  if (name === undefined) throw new Error(`The template has no function ${prefix}*`);
+  return name;
 }
