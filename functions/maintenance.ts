@@ -40,6 +40,15 @@ async function maintain(_event: unknown, context: Context): Promise<MaintenanceR
   );
   // Watched by the CapturesStuckArchiving alarm (infra/journal-observability.ts).
   metrics.addMetric('CapturesStuckArchiving', 'Count', report.capturesStuck);
+  metrics.addMetric(
+    'DataChangeRowsDone',
+    'Count',
+    report.dataChanges.reduce((sum, change) => sum + change.rows, 0),
+  );
+  for (const change of report.dataChanges) {
+    if (change.status === 'unknown') logger.warn('Data change unknown to this release: skipped', { change });
+    else logger.info('Data change progress', { change });
+  }
   if (report.status === 'partial') logger.warn('Maintenance left work for the next run', { report });
   else logger.info('Maintenance completed', { report });
   return report;

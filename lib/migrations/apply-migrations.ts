@@ -1,3 +1,4 @@
+import { isStatementCancelled, setStatementTimeout } from '../db/statement-timeout.ts';
 import type { SqlClient, SqlExecutor } from '../ports/sql-client.ts';
 import type { Migration } from './migration.ts';
 import { splitSqlStatements } from './split-sql-statements.ts';
@@ -14,6 +15,34 @@ export class MigrationChecksumMismatchError extends Error {
     this.version = version;
   }
 }
+
+/** A migration statement ran past the statement timeout: it belongs in a data change, not a migration. */
+export class MigrationStatementTimeoutError extends Error {
+  readonly version: string;
+  constructor(migration: Migration, timeoutMs: number, cause: unknown) {
+    super(
+      `Migration ${migration.version}_${migration.name} ran a statement (or waited for a lock) past the ${timeoutMs} ms ` +
+        'statement timeout and was rolled back; a migration statement must finish well within the ' +
+        "Data API's 45 s — run long changes to existing rows as a data change " +
+        '(lib/maintenance/data-changes/, docs/migrations.md "Long data changes")',
+      { cause },
+    );
+    this.name = 'MigrationStatementTimeoutError';
+    this.version = migration.version;
+  }
+}
+
+export interface ApplyMigrationsOptions {
+  /**
+   * statement_timeout of every migration statement (default 40 s): below the Data API's 45 s, so
+   * PostgreSQL cancels a statement that is too long and the error says why, before the Data API
+   * cuts the call with a bare timeout.
+   */
+  readonly statementTimeoutMs?: number;
+}
+
+/** The default statement timeout of a migration statement. */
+export const MIGRATION_STATEMENT_TIMEOUT_MS = 40_000;
 
 export interface MigrationReport {
   readonly applied: string[];
@@ -41,7 +70,9 @@ interface LedgerRow extends Record<string, unknown> {
 export async function applyMigrations(
   sql: SqlClient,
   migrations: readonly Migration[],
+  options: ApplyMigrationsOptions = {},
 ): Promise<MigrationReport> {
+  const statementTimeoutMs = options.statementTimeoutMs ?? MIGRATION_STATEMENT_TIMEOUT_MS;
   const recorded = await sql.transaction(async (tx) => {
     await tx.execute(LOCK_SQL);
     await tx.execute(CREATE_LEDGER_SQL);
@@ -60,7 +91,15 @@ export async function applyMigrations(
       await tx.execute(LOCK_SQL);
       // Another runner may have applied it while this one waited for the lock.
       if ((await readLedger(tx)).has(migration.version)) return false;
-      for (const statement of splitSqlStatements(migration.sql)) await tx.execute(statement);
+      // After the lock: waiting for another runner's migration is not this migration being slow.
+      await setStatementTimeout(tx, statementTimeoutMs);
+      for (const statement of splitSqlStatements(migration.sql)) {
+        await tx.execute(statement).catch((error: unknown) => {
+          throw isStatementCancelled(error)
+            ? new MigrationStatementTimeoutError(migration, statementTimeoutMs, error)
+            : error;
+        });
+      }
       await tx.execute(
         'INSERT INTO journal_schema_migration (version, name, checksum) VALUES (:version, :name, :checksum)',
         { version: migration.version, name: migration.name, checksum: migration.checksum },

@@ -3,6 +3,14 @@ import { readCapture } from '../captures/capture-record.ts';
 import { deleteUnpinnedCapture } from '../captures/delete-capture.ts';
 import { countStuckCaptures } from '../captures/stuck-captures.ts';
 import { timestamp, uuid } from '../db/sql-parameters.ts';
+import type { DataChange } from '../maintenance/data-changes/data-change.ts';
+import { REGISTERED_DATA_CHANGES } from '../maintenance/data-changes/registered-data-changes.ts';
+import {
+  type DataChangeProgress,
+  type DataChangeSettings,
+  DEFAULT_DATA_CHANGE_SETTINGS,
+  runDataChanges,
+} from '../maintenance/data-changes/run-data-changes.ts';
 import { dropPartitionGuarded } from '../maintenance/drop-partition.ts';
 import { type InfraJournal, infraJournal } from '../maintenance/infra-events.ts';
 import { isLockTimeout } from '../maintenance/lock-timeout.ts';
@@ -29,6 +37,8 @@ export interface MaintenanceSettings {
   readonly lockTimeoutMs: number;
   /** How much longer than the budget the lease lasts: past the invocation's last possible moment. */
   readonly leaseMarginMs: number;
+  /** Batches of the long data changes run last, with what is left of the budget. */
+  readonly dataChanges: DataChangeSettings;
 }
 
 /** The documented defaults (functions/maintenance.ts reads the first three from its environment). */
@@ -40,6 +50,7 @@ export const DEFAULT_MAINTENANCE_SETTINGS: MaintenanceSettings = {
   dropCopyLimit: 10_000,
   lockTimeoutMs: 5_000,
   leaseMarginMs: 120_000,
+  dataChanges: DEFAULT_DATA_CHANGE_SETTINGS,
 };
 
 export interface MaintenanceDeps {
@@ -49,6 +60,8 @@ export interface MaintenanceDeps {
   /** Wall-clock time the run may spend (the Lambda's remaining time, less a reserve). */
   readonly budget: TimeBudget;
   readonly settings?: MaintenanceSettings;
+  /** The data changes this code can run (default: the registry); tests pass their own. */
+  readonly dataChanges?: readonly DataChange[];
 }
 
 export interface CaptureWork {
@@ -82,6 +95,8 @@ export type MaintenanceReport =
       readonly unpinsFinished: string[];
       /** Captures pinned over an hour ago that have still not caught up with their run (or failed). */
       readonly capturesStuck: number;
+      /** The registered data changes not completed before this run, and what it did to each. */
+      readonly dataChanges: DataChangeProgress[];
     };
 
 /**
@@ -90,7 +105,8 @@ export type MaintenanceReport =
  * 1. partitions from yesterday to `daysAhead` days ahead exist, and DEFAULT rows move to their days;
  * 2. archival passes for pinned captures that are not complete (or whose run got events since);
  * 3. unpinned captures whose deletion an API request could not finish are deleted;
- * 4. partitions older than the retention are dropped — after their pinned events are archived.
+ * 4. partitions older than the retention are dropped — after their pinned events are archived;
+ * 5. with the time left, long data changes registered by migrations advance batch by batch.
  * Every action is journaled as a HIVE `infra` event.
  */
 export async function runMaintenance(deps: MaintenanceDeps): Promise<MaintenanceReport> {
@@ -129,8 +145,20 @@ export async function runMaintenance(deps: MaintenanceDeps): Promise<Maintenance
     const unpinsFinished = await finishUnpins(deps, settings);
     const drops = await dropExpiredPartitions(deps, settings, journal, today);
     const capturesStuck = await countStuckCaptures(deps.sql, deps.clock.now());
+    // Last: partitions, captures and drops are time-critical, a backfill can wait for the next run.
+    const dataChanges = await runDataChanges({
+      sql: deps.sql,
+      clock: deps.clock,
+      budget: deps.budget,
+      changes: deps.dataChanges ?? REGISTERED_DATA_CHANGES,
+      settings: settings.dataChanges,
+    });
+    // An unknown change is not left work: this code can never do it, so it is reported, not retried.
     const partial =
-      partitions.deferred.length > 0 || drops.deferred.length > 0 || deps.budget.remainingMs() <= 0;
+      partitions.deferred.length > 0 ||
+      drops.deferred.length > 0 ||
+      dataChanges.some((change) => change.status === 'pending' || change.status === 'failed') ||
+      deps.budget.remainingMs() <= 0;
     return {
       status: partial ? 'partial' : 'completed',
       runId,
@@ -141,6 +169,7 @@ export async function runMaintenance(deps: MaintenanceDeps): Promise<Maintenance
       dropsDeferred: drops.deferred,
       unpinsFinished,
       capturesStuck,
+      dataChanges,
     };
   } finally {
     // A lease that cannot be released (the database went away) expires on its own; the error that

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import {
   applyMigrations,
   MigrationChecksumMismatchError,
+  MigrationStatementTimeoutError,
   pendingMigrations,
 } from '../../lib/migrations/apply-migrations.ts';
 import { migrationFromFile } from '../../lib/migrations/migration.ts';
@@ -103,6 +104,20 @@ describe('applyMigrations over the Data API', () => {
     const table = await db.pg.query("SELECT to_regclass('half_done') AS t");
     expect(table.rows[0].t).toBeNull();
     expect(await pendingMigrations(db.sql, [...migrations, broken])).toEqual(['9002']);
+  });
+
+  test('a migration statement past the statement timeout fails, points to data changes and is not recorded', async () => {
+    const migrations = await readMigrationFiles();
+    await applyMigrations(db.sql, migrations);
+    const slow = migrationFromFile('9003_slow.sql', 'CREATE TABLE slow_done (id int);\nSELECT pg_sleep(2);');
+
+    const failure = applyMigrations(db.sql, [...migrations, slow], { statementTimeoutMs: 200 });
+
+    await expect(failure).rejects.toBeInstanceOf(MigrationStatementTimeoutError);
+    await expect(failure).rejects.toThrow(/9003_slow .* 200 ms statement timeout .* data change/);
+    const table = await db.pg.query("SELECT to_regclass('slow_done') AS t");
+    expect(table.rows[0].t).toBeNull();
+    expect(await pendingMigrations(db.sql, [...migrations, slow])).toEqual(['9003']);
   });
 
   test('reports every migration pending on a database without the ledger', async () => {
