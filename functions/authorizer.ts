@@ -6,7 +6,7 @@ import { createBearerTokenVerifier } from '../lib/auth/bearer-token-verifier.ts'
 import { httpFetcher } from '../lib/auth/http-fetcher.ts';
 import { AuthorizerEnv } from '../lib/config/authorizer-config.ts';
 import { parseEnv } from '../lib/config/parse-env.ts';
-import { logger } from '../lib/observability/powertools.ts';
+import { logger } from '../lib/observability/logger.ts';
 
 // API Gateway TOKEN authorizer for the `jwt` authorization: verifies the bearer token, answers the
 // policy API Gateway caches per token (AuthorizerResultTtlInSeconds).

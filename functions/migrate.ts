@@ -1,6 +1,7 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
+import * as z from 'zod/mini';
 import { DataApiEnv } from '../lib/config/data-api-config.ts';
 import { MigrationsEnv } from '../lib/config/migrations-config.ts';
 import { parseEnv } from '../lib/config/parse-env.ts';
@@ -12,7 +13,7 @@ import { logger, tracer } from '../lib/observability/powertools.ts';
 
 // Run by the deployment (a CDK Trigger) before the other functions take traffic: a thrown error
 // fails the deploy, so a schema that did not migrate never serves.
-const config = parseEnv(DataApiEnv.extend(MigrationsEnv.shape), process.env);
+const config = parseEnv(z.extend(DataApiEnv, MigrationsEnv.shape), process.env);
 const sql = lambdaSqlClient(config);
 
 async function migrate(): Promise<MigrationReport> {

@@ -1,5 +1,5 @@
 import type { Fetcher } from 'aws-jwt-verify/https';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { fetchJson } from './http-fetcher.ts';
 
 const DiscoveryDocument = z.object({ issuer: z.string(), jwks_uri: z.url() });

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { DEFAULT_MIGRATIONS_DIR } from '../migrations/read-migration-files.ts';
 
 /**
@@ -6,5 +6,5 @@ import { DEFAULT_MIGRATIONS_DIR } from '../migrations/read-migration-files.ts';
  * carries them next to the function code and JOURNAL_MIGRATIONS_DIR says where (/var/task/migrations).
  */
 export const MigrationsEnv = z.object({
-  JOURNAL_MIGRATIONS_DIR: z.string().min(1).default(DEFAULT_MIGRATIONS_DIR),
+  JOURNAL_MIGRATIONS_DIR: z._default(z.string().check(z.minLength(1)), DEFAULT_MIGRATIONS_DIR),
 });

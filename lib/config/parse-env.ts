@@ -1,4 +1,5 @@
-import type { z } from 'zod';
+import * as z from 'zod/mini';
+import './zod-english.ts';
 
 /** A function's environment is missing or wrong; thrown at cold start so the deploy shows it. */
 export class ConfigurationError extends Error {
@@ -9,8 +10,11 @@ export class ConfigurationError extends Error {
 }
 
 /** Parses the environment once, at cold start, naming every bad or missing variable. */
-export function parseEnv<Schema extends z.ZodType>(schema: Schema, env: NodeJS.ProcessEnv): z.output<Schema> {
-  const result = schema.safeParse(env);
+export function parseEnv<Schema extends z.core.$ZodType>(
+  schema: Schema,
+  env: NodeJS.ProcessEnv,
+): z.output<Schema> {
+  const result = z.safeParse(schema, env);
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
   throw new ConfigurationError(`Invalid function configuration — ${problems.join('; ')}`);
