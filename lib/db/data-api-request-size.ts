@@ -35,13 +35,18 @@ export function requestBodyJson(input: object): string {
 }
 
 /**
- * At least as many bytes as `value` takes as JSON: a UTF-16 code unit is at most 6 bytes in JSON
- * (`\uXXXX`; unescaped, at most 3 bytes of UTF-8), a blob travels as base64, a number or boolean
+ * At least as many bytes as `value` takes as JSON: a string without C0 controls at most twice its
+ * UTF-8 bytes (`\"`, `\\`; a lone surrogate's `\uXXXX` is twice its 3-byte replacement), any other
+ * UTF-16 code unit at most 6 bytes (`\uXXXX`), a blob travels as base64, a number or boolean
  * takes at most 24 characters here (the Data API's are 64-bit), and each member or element adds its
  * punctuation.
  */
 export function jsonBytesUpperBound(value: unknown): number {
-  if (typeof value === 'string') return 2 + 6 * value.length;
+  if (typeof value === 'string') {
+    // Without C0 controls (JSON text never holds one) no character's escape is more than twice its
+    // UTF-8 bytes; with them, \uXXXX is at most 6 bytes per UTF-16 unit.
+    return hasC0Control(value) ? 2 + 6 * value.length : 2 + 2 * Buffer.byteLength(value);
+  }
   if (value instanceof Uint8Array) return 2 + 4 * Math.ceil(value.length / 3);
   if (Array.isArray(value))
     return value.reduce<number>((sum, item) => sum + 1 + jsonBytesUpperBound(item), 2);
@@ -53,4 +58,9 @@ export function jsonBytesUpperBound(value: unknown): number {
     return bytes;
   }
   return 24;
+}
+
+function hasC0Control(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) < 0x20) return true;
+  return false;
 }

@@ -22,27 +22,33 @@ export function normaliseTimestamp(text: string): string | null {
   const match = TIMESTAMP_PATTERN.exec(text);
   if (!match) return null;
   const [, year, month, day, hour, minute, second, fraction = '', offset] = match as unknown as string[];
-  const fields = [year, month, day, hour, minute, second].map(Number) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
-  const [y, mo, d, h, mi, s] = fields;
-  if (mo < 1 || mo > 12 || h > 23 || mi > 59 || s > 59) return null;
-  const local = Date.UTC(y, mo - 1, d, h, mi, s);
-  const check = new Date(local);
-  // A day past the month's end rolls over; Date.UTC also maps years 0..99 to 1900..1999.
-  if (check.getUTCDate() !== d || check.getUTCMonth() !== mo - 1 || check.getUTCFullYear() !== y) return null;
+  const y = Number(year);
+  const mo = Number(month);
+  const d = Number(day);
+  const h = Number(hour);
+  const mi = Number(minute);
+  const s = Number(second);
+  // No hour 24, no leap second, no day past the month's end (nor day 0).
+  if (mo < 1 || mo > 12 || h > 23 || mi > 59 || s > 59 || d < 1 || d > daysInMonth(y, mo)) return null;
+  const micros = (fraction as string).padEnd(6, '0').slice(0, 6);
+  if (offset === 'Z') {
+    // Already UTC: the fields are the instant's (years below 1970 are refused as in UTC below).
+    if (y < MIN_YEAR) return null;
+    return `${year}-${month}-${day}T${hour}:${minute}:${second}.${micros}Z`;
+  }
   const offsetMinutes = parseOffsetMinutes(offset as string);
-  if (offsetMinutes === null) return null;
-  const instant = new Date(local - offsetMinutes * 60_000);
+  // Date.UTC would read years 0..99 as 1900..1999; such years are out of range in any offset.
+  if (offsetMinutes === null || y < 100) return null;
+  const instant = new Date(Date.UTC(y, mo - 1, d, h, mi, s) - offsetMinutes * 60_000);
   const utcYear = instant.getUTCFullYear();
   if (utcYear < MIN_YEAR || utcYear > MAX_YEAR) return null;
-  const micros = fraction.padEnd(6, '0').slice(0, 6);
   return `${instant.toISOString().slice(0, 19)}.${micros}Z`;
+}
+
+function daysInMonth(year: number, month: number): number {
+  if (month !== 2) return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  return leap ? 29 : 28;
 }
 
 function parseOffsetMinutes(offset: string): number | null {

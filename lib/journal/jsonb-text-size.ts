@@ -1,5 +1,23 @@
 import type { JsonValue } from './json-value.ts';
 
+/** Bytes of a JSON value's text in the two forms the service counts. */
+export interface JsonTextBytes {
+  /** As PostgreSQL prints it back from a jsonb column (see jsonbTextBytes). */
+  readonly jsonb: number;
+  /**
+   * Its compact JSON text (`JSON.stringify`) escaped once more as the contents of a JSON string, the
+   * way a JSON parameter travels inside a Data API request: `Buffer.byteLength(JSON.stringify(
+   * JSON.stringify(value)))` less the 2 outer quotes, so the bytes of parts add up.
+   */
+  readonly embedded: number;
+}
+
+/** A running count of both measures, added to while walking a value. */
+export interface JsonTextTally {
+  jsonb: number;
+  embedded: number;
+}
+
 /**
  * UTF-8 bytes of `value` as PostgreSQL prints it back from a jsonb column — what the Data API
  * returns, so what counts against its row limit. This is never smaller than the compact
@@ -12,28 +30,98 @@ import type { JsonValue } from './json-value.ts';
  * Assumes a value that passed findJsonProblem (finite numbers, well-formed strings).
  */
 export function jsonbTextBytes(value: JsonValue): number {
-  let total = 0;
-  const stack: JsonValue[] = [value];
-  for (let current = stack.pop(); current !== undefined; current = stack.pop()) {
-    if (current === null) total += 4;
-    else if (current === true) total += 4;
-    else if (current === false) total += 5;
-    else if (typeof current === 'number') total += plainNumberLength(current);
-    else if (typeof current === 'string') total += jsonStringBytes(current);
+  return jsonTextBytes(value).jsonb;
+}
+
+/** Both sizes of `value` (see JsonTextBytes), in one walk. Assumes JSON (finite numbers, no cycles). */
+export function jsonTextBytes(value: unknown): JsonTextBytes {
+  const tally: JsonTextTally = { jsonb: 0, embedded: 0 };
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const current = stack.pop();
+    if (typeof current === 'string') tallyString(tally, current);
+    else if (typeof current === 'number') tallyNumber(tally, current);
+    else if (current === null || typeof current !== 'object') tallyLiteral(tally, current);
     else if (Array.isArray(current)) {
-      total += 2 + separators(current.length);
+      tallyContainer(tally, current.length);
       for (const item of current) stack.push(item);
     } else {
-      const keys = Object.keys(current);
-      // `"key": value` per member: the key string plus ": " (2 bytes).
-      total += 2 + separators(keys.length);
-      for (const key of keys) {
-        total += jsonStringBytes(key) + 2;
-        stack.push(current[key] as JsonValue);
+      const record = current as Record<string, unknown>;
+      let members = 0;
+      for (const key of Object.keys(record)) {
+        // JSON.stringify leaves out members whose value is undefined.
+        if (record[key] === undefined) continue;
+        tallyMemberKey(tally, key);
+        stack.push(record[key]);
+        members += 1;
       }
+      tallyContainer(tally, members);
     }
   }
-  return total;
+  return tally;
+}
+
+/** Adds an array's or object's brackets and separators, for `count` elements or members. */
+export function tallyContainer(tally: JsonTextTally, count: number): void {
+  tally.jsonb += 2 + separators(count);
+  tally.embedded += 2 + (count > 1 ? count - 1 : 0);
+}
+
+/** Adds an object member's key and the colon after it (jsonb: `"key": `, JSON: `"key":`). */
+export function tallyMemberKey(tally: JsonTextTally, key: string): void {
+  tallyString(tally, key);
+  tally.jsonb += 2;
+  tally.embedded += 1;
+}
+
+/** Adds null, true or false. */
+export function tallyLiteral(tally: JsonTextTally, value: unknown): void {
+  const bytes = value === false ? 5 : 4;
+  tally.jsonb += bytes;
+  tally.embedded += bytes;
+}
+
+/** Adds a finite number (JSON text as JSON.stringify writes it; jsonb text in plain notation). */
+export function tallyNumber(tally: JsonTextTally, value: number): void {
+  const text = JSON.stringify(value);
+  tally.jsonb += plainNumberLength(text);
+  tally.embedded += text.length;
+}
+
+// Printable ASCII but `"` and `\`: no escape, one byte each, in both forms.
+const PLAIN_ASCII = /^[\x20\x21\x23-\x5b\x5d-\x7f]*$/;
+
+/** Adds a string literal, quotes included. */
+export function tallyString(tally: JsonTextTally, text: string): void {
+  if (PLAIN_ASCII.test(text)) {
+    tally.jsonb += text.length + 2;
+    // The quotes become \" inside the embedding string.
+    tally.embedded += text.length + 4;
+    return;
+  }
+  let jsonb = 2;
+  let embedded = 4;
+  for (let index = 0; index < text.length; ) {
+    const code = text.charCodeAt(index);
+    const [charBytes, width] = escapedCharBytes(text, index);
+    jsonb += charBytes;
+    embedded += embeddedCharBytes(code, charBytes, width);
+    index += width;
+  }
+  tally.jsonb += jsonb;
+  tally.embedded += embedded;
+}
+
+/**
+ * What a character whose JSON escape takes `charBytes` takes once that escape is escaped again: the
+ * backslash of an escape doubles (`\n` -> `\\n`, `\u0001` -> `\\u0001`), so do `"` and `\`
+ * (`\"` -> `\\\"`); a lone surrogate, which JSON.stringify writes as `\udXXX`, takes 7.
+ */
+function embeddedCharBytes(code: number, charBytes: number, width: number): number {
+  if (code === 0x22 || code === 0x5c) return 4;
+  if (code < 0x20) return charBytes + 1;
+  if (width === 1 && code >= 0xd800 && code <= 0xdfff) return 7;
+  return charBytes;
 }
 
 function separators(count: number): number {
@@ -85,8 +173,7 @@ function escapedCharBytes(text: string, index: number): [bytes: number, width: n
  * Length of PostgreSQL's numeric output for the number JSON.stringify writes. Plain forms print
  * unchanged; exponent forms (`1.5e-7`, `1e+21`) print without an exponent (`0.00000015`, 22 digits).
  */
-function plainNumberLength(value: number): number {
-  const text = JSON.stringify(value);
+function plainNumberLength(text: string): number {
   const exponentAt = text.indexOf('e');
   if (exponentAt < 0) return text.length;
   const negative = text.startsWith('-') ? 1 : 0;

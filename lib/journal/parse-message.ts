@@ -47,6 +47,8 @@ export interface AcceptedEvent {
   readonly truncated: PayloadField[];
   readonly unknownKind: boolean;
   readonly unknownFields: string[];
+  /** Each payload as embedded JSON text, in bytes (see ParseEventResult). */
+  readonly payloadTextBytes: Readonly<Record<PayloadField, number>>;
 }
 
 export interface RejectedEvent {
@@ -98,6 +100,7 @@ export function parseMessageBody(
         truncated: result.truncated,
         unknownKind: result.unknownKind,
         unknownFields: result.unknownFields,
+        payloadTextBytes: result.payloadTextBytes,
       });
     } else {
       rejected.push({ index, reason: result.reason });

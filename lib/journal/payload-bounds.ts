@@ -58,10 +58,12 @@ function assertPayloadLimits(limits: PayloadLimits): void {
 /**
  * The event with every payload field larger than its limit (measured as the UTF-8 bytes PostgreSQL
  * returns for it, see jsonb-text-size.ts) replaced by a TruncationMarker, and the fields replaced.
+ * `storedBytes` gives the measure of fields already measured (jsonbTextBytes of the same value).
  */
 export function boundPayloads<Event extends Readonly<Record<PayloadField, JsonObject | null>>>(
   event: Event,
   limits: PayloadLimits,
+  storedBytes: Readonly<Partial<Record<PayloadField, number>>> = {},
 ): { event: Event; truncated: PayloadField[] } {
   assertPayloadLimits(limits);
   const truncated: PayloadField[] = [];
@@ -69,9 +71,9 @@ export function boundPayloads<Event extends Readonly<Record<PayloadField, JsonOb
   for (const field of PAYLOAD_FIELDS) {
     const value = event[field];
     if (value === null) continue;
-    const storedBytes = jsonbTextBytes(value);
-    if (storedBytes <= limits[field]) continue;
-    replacements[field] = truncationMarker(value, storedBytes, limits[field]) as unknown as JsonObject;
+    const bytes = storedBytes[field] ?? jsonbTextBytes(value);
+    if (bytes <= limits[field]) continue;
+    replacements[field] = truncationMarker(value, bytes, limits[field]) as unknown as JsonObject;
     truncated.push(field);
   }
   if (truncated.length === 0) return { event, truncated };

@@ -1,10 +1,11 @@
 import { json } from '../db/sql-parameters.ts';
-import { parseMessageBody } from '../journal/parse-message.ts';
+import { jsonTextBytes } from '../journal/jsonb-text-size.ts';
+import { type AcceptedEvent, parseMessageBody } from '../journal/parse-message.ts';
 import type { PayloadLimits } from '../journal/payload-bounds.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { SqlClient } from '../ports/sql-client.ts';
 import { type QuarantineRecord, quarantineRecord } from './quarantine-record.ts';
-import { type StorableEvent, toStorableEvent } from './storable-event.ts';
+import { type StorableEvent, storableEventTextBytes, toStorableEvent } from './storable-event.ts';
 import { STORE_EVENTS_SQL } from './store-events.sql.ts';
 
 /** A queue message as the ingest function receives it. */
@@ -54,6 +55,9 @@ interface PreparedMessage {
   readonly body: string;
   readonly events: StorableEvent[];
   readonly rejected: QuarantineRecord[];
+  /** Each row of events and of rejected as embedded JSON text, in bytes (see travellingBytes). */
+  readonly eventBytes: number[];
+  readonly rejectedBytes: number[];
   readonly truncated: number;
   readonly unknownKinds: number;
   readonly bytes: number;
@@ -138,7 +142,9 @@ function prepareMessage(deps: IngestDeps, message: QueueMessage): PreparedMessag
       messageId: message.messageId,
       body: message.body,
       events: [],
+      eventBytes: [],
       rejected,
+      rejectedBytes: rejected.map(quarantineRecordBytes),
       truncated: 0,
       unknownKinds: 0,
       wholeMessageReason: parsed.reason,
@@ -155,11 +161,16 @@ function prepareMessage(deps: IngestDeps, message: QueueMessage): PreparedMessag
   );
   // A message none of whose events is valid is rejected as a whole (its records keep their index).
   const nothingValid = parsed.events.length === 0 && parsed.rejected.length > 0;
+  const events = parsed.events.map((accepted) => toStorableEvent(accepted.event));
   return withBytes({
     messageId: message.messageId,
     body: message.body,
-    events: parsed.events.map((accepted) => toStorableEvent(accepted.event)),
+    events,
+    eventBytes: events.map((row, i) =>
+      storableEventTextBytes(row, (parsed.events[i] as AcceptedEvent).payloadTextBytes),
+    ),
     rejected,
+    rejectedBytes: rejected.map(quarantineRecordBytes),
     truncated: parsed.events.filter((accepted) => accepted.truncated.length > 0).length,
     unknownKinds: parsed.events.filter((accepted) => accepted.unknownKind).length,
     wholeMessageReason: nothingValid
@@ -176,12 +187,23 @@ function entryText(body: string, index: number): string {
 
 /** Sizes a message as it travels (see travellingBytes). */
 function withBytes(message: Omit<PreparedMessage, 'bytes'>): PreparedMessage {
-  return { ...message, bytes: travellingBytes(message.events) + travellingBytes(message.rejected) };
+  return { ...message, bytes: travellingBytes(message.eventBytes) + travellingBytes(message.rejectedBytes) };
 }
 
-/** Bytes of rows as they travel: JSON text inside the request's JSON, escaped twice. */
-function travellingBytes(rows: unknown): number {
-  return Buffer.byteLength(JSON.stringify(JSON.stringify(rows)));
+/**
+ * Bytes of an array of rows as it travels: JSON text inside the request's JSON, escaped twice
+ * (`Buffer.byteLength(JSON.stringify(JSON.stringify(rows)))`), from each row's embedded bytes: the
+ * rows are serialised once, when the statement is sent, and never to be measured.
+ */
+function travellingBytes(rowBytes: readonly number[]): number {
+  let bytes = 4 + Math.max(0, rowBytes.length - 1);
+  for (const row of rowBytes) bytes += row;
+  return bytes;
+}
+
+/** A quarantine row as embedded JSON text, in bytes. */
+function quarantineRecordBytes(record: QuarantineRecord): number {
+  return jsonTextBytes(record).embedded;
 }
 
 /**
@@ -195,22 +217,39 @@ function statementParts(message: PreparedMessage, maxBytes: number): PreparedMes
   if (message.bytes <= maxBytes) return [message];
   const parts: PreparedMessage[] = [];
   let events: StorableEvent[] = [];
+  let eventBytes: number[] = [];
   let rejected: QuarantineRecord[] = [];
+  let rejectedBytes: number[] = [];
   let bytes = 0;
   const flush = () => {
-    if (bytes > 0) parts.push({ ...message, events, rejected, bytes });
+    if (bytes > 0) parts.push({ ...message, events, eventBytes, rejected, rejectedBytes, bytes });
     events = [];
+    eventBytes = [];
     rejected = [];
+    rejectedBytes = [];
     bytes = 0;
   };
-  const add = (row: StorableEvent | QuarantineRecord, push: () => void) => {
-    const rowBytes = travellingBytes(row);
+  // One row alone as it travels: its embedded bytes and the 2 quotes of its own string.
+  const add = (embeddedBytes: number, push: () => void) => {
+    const rowBytes = embeddedBytes + 2;
     if (bytes > 0 && bytes + rowBytes > maxBytes) flush();
     push();
     bytes += rowBytes;
   };
-  for (const event of message.events) add(event, () => events.push(event));
-  for (const record of message.rejected) add(record, () => rejected.push(record));
+  message.events.forEach((event, i) => {
+    const embedded = message.eventBytes[i] as number;
+    add(embedded, () => {
+      events.push(event);
+      eventBytes.push(embedded);
+    });
+  });
+  message.rejected.forEach((record, i) => {
+    const embedded = message.rejectedBytes[i] as number;
+    add(embedded, () => {
+      rejected.push(record);
+      rejectedBytes.push(embedded);
+    });
+  });
   flush();
   return parts;
 }
@@ -283,19 +322,22 @@ function isDataRefusal(error: unknown): boolean {
 function refusedByDatabase(deps: IngestDeps, message: PreparedMessage, error: unknown): PreparedMessage {
   const reason = `database refused the message: ${(error as Error).message}`;
   const body = message.body;
+  const rejected = [
+    quarantineRecord({
+      messageId: message.messageId,
+      eventIndex: null,
+      reason,
+      body,
+      source: deps.source ?? null,
+    }),
+  ];
   return withBytes({
     messageId: message.messageId,
     body,
     events: [],
-    rejected: [
-      quarantineRecord({
-        messageId: message.messageId,
-        eventIndex: null,
-        reason,
-        body,
-        source: deps.source ?? null,
-      }),
-    ],
+    eventBytes: [],
+    rejected,
+    rejectedBytes: rejected.map(quarantineRecordBytes),
     truncated: 0,
     unknownKinds: 0,
     wholeMessageReason: reason,

@@ -1,4 +1,11 @@
-import type { JournalEvent } from '../journal/event-schema.ts';
+import type { JournalEvent, PayloadField } from '../journal/event-schema.ts';
+import {
+  type JsonTextTally,
+  jsonTextBytes,
+  tallyContainer,
+  tallyMemberKey,
+  tallyString,
+} from '../journal/jsonb-text-size.ts';
 import { lifecycleStateOf } from '../journal/run-lifecycle.ts';
 
 /** One journal_event row as the store statement reads it from its JSON parameter (column names). */
@@ -56,4 +63,43 @@ export function toStorableEvent(event: JournalEvent): StorableEvent {
     namespace_path: event.namespacePath.length > 0 ? event.namespacePath : null,
     lifecycle_state: event.scope === 'SWARM' ? lifecycleStateOf(event) : null,
   };
+}
+
+/**
+ * The row's JSON text embedded in a JSON string, in bytes (JsonTextBytes.embedded): what it adds to the
+ * statement's request. Its payloads come measured (`payloadTextBytes`, from parsing), so they are not
+ * walked again; the row is never serialised to be measured.
+ */
+export function storableEventTextBytes(
+  row: StorableEvent,
+  payloadTextBytes: Readonly<Record<PayloadField, number>>,
+): number {
+  const tally: JsonTextTally = { jsonb: 0, embedded: 0 };
+  const columns = row as unknown as Record<string, unknown>;
+  let members = 0;
+  for (const key in columns) {
+    const value = columns[key];
+    if (value === undefined) continue;
+    members += 1;
+    tally.embedded += columnKeyBytes(key);
+    if (key === 'data' || key === 'raw' || key === 'extra') tally.embedded += payloadTextBytes[key];
+    else if (typeof value === 'string') tallyString(tally, value);
+    else tally.embedded += jsonTextBytes(value).embedded;
+  }
+  tallyContainer(tally, members);
+  return tally.embedded;
+}
+
+const COLUMN_KEY_BYTES = new Map<string, number>();
+
+/** A column name and its colon as embedded JSON text; the same two dozen names for every row. */
+function columnKeyBytes(key: string): number {
+  let bytes = COLUMN_KEY_BYTES.get(key);
+  if (bytes === undefined) {
+    const tally: JsonTextTally = { jsonb: 0, embedded: 0 };
+    tallyMemberKey(tally, key);
+    bytes = tally.embedded;
+    COLUMN_KEY_BYTES.set(key, bytes);
+  }
+  return bytes;
 }

@@ -41,10 +41,11 @@ describe('the request size bound that spares serialising most requests', () => {
   });
 
   test('a request the bound cannot clear is measured exactly: accepted when it fits, refused when not', () => {
-    // 700k quotes: bound 4.2 MB (over), JSON 1.4 MB (fits). 700k control characters: JSON 4.2 MB.
+    // 700k quotes and one control character: bound 4.2 MB (over: with a control character each unit
+    // may take 6 bytes), JSON 1.4 MB (fits). 700k control characters: JSON 4.2 MB.
     const quotes = {
       sql: 'SELECT :doc',
-      parameters: [{ name: 'doc', value: { stringValue: '"'.repeat(700_000) } }],
+      parameters: [{ name: 'doc', value: { stringValue: `${'"'.repeat(700_000)}\u0001` } }],
     };
     const controls = {
       ...quotes,
@@ -54,5 +55,16 @@ describe('the request size bound that spares serialising most requests', () => {
 
     expect(() => assertRequestFits('ExecuteStatement', quotes)).not.toThrow();
     expect(() => assertRequestFits('ExecuteStatement', controls)).toThrow(SqlRequestTooLargeError);
+  });
+
+  test('clears a large request without control characters from its UTF-8 length alone', () => {
+    // At most twice its UTF-8 bytes: 700k quotes (each escaped to 2 bytes) and 100k é (2 bytes each).
+    const text = {
+      sql: 'SELECT :doc',
+      parameters: [{ name: 'doc', value: { stringValue: `${'"'.repeat(700_000)}${'é'.repeat(100_000)}` } }],
+    };
+
+    expect(jsonBytesUpperBound(text)).toBeGreaterThanOrEqual(jsonBytes(text));
+    expect(jsonBytesUpperBound(text) + HEADER_ALLOWANCE_BYTES).toBeLessThan(DATA_API_MAX_REQUEST_BYTES);
   });
 });
