@@ -4,6 +4,8 @@ import { benchAuthorizer } from './authorizer.ts';
 import { startBenchDatabase } from './bench-database.ts';
 import { benchClient } from './client.ts';
 import { benchColdStart } from './cold-start.ts';
+import { costModel, costTable, measureCostInputs } from './cost.ts';
+import { benchHandlerCpu } from './handler-cpu.ts';
 import { benchIngest } from './ingest.ts';
 import { benchLocalStart } from './local-start.ts';
 import { benchPages } from './pages.ts';
@@ -31,6 +33,8 @@ if (!scale || !shape) {
 const db = await startBenchDatabase();
 try {
   const ingest = await benchIngest(db, scale);
+  console.error('handler CPU: the ingest use case over the Data API adapter, SDK answering at once...');
+  const handlerCpu = await benchHandlerCpu();
   const ingestRate = ingest.handler.find((rate) => rate.batchSize === 1000)?.eventsPerSecond ?? 0;
   console.error(`pins: archiving a run of ${scale.pinEvents} events in each mode...`);
   const pins = await benchPins(db, { events: scale.pinEvents }, ingestRate);
@@ -46,6 +50,9 @@ try {
   const localStart = await benchLocalStart();
   console.error('authorizer: bearer tokens (cache hit, miss) against IAM on the same route...');
   const authorizer = await benchAuthorizer();
+  // Last on the database: it empties the journal.
+  console.error('cost: packed ingest, storage, a page read...');
+  const cost = costModel(await measureCostInputs(db, { events: scale.events }));
   const report = {
     machine: {
       cpus: cpus().length,
@@ -54,7 +61,7 @@ try {
       node: process.version,
     },
     scale: values.scale,
-    ingest,
+    ingest: { ...ingest, handlerCpu },
     pins,
     client,
     seed: { ...seeded.shape, seconds: seeded.seconds },
@@ -64,6 +71,7 @@ try {
     coldStart,
     localStart,
     authorizer,
+    cost,
   };
   console.log(JSON.stringify(report, null, 2));
   console.error('\ningest (events/s)');
@@ -80,6 +88,10 @@ try {
   console.error(
     `  batch 1000 / COPY = ${ingest.ratios.batch1000VsCopy} (target >= 0.5); / single-row = ${ingest.ratios.batch1000VsSingleRow} (target >= 10)`,
   );
+  for (const cpu of handlerCpu.shapes)
+    console.error(
+      `  handler CPU, ${cpu.shape.padEnd(9)} ${cpu.handlerMicrosPerEvent} us/event (adapter ${cpu.adapterMicrosPerEvent}); floor ${cpu.floorMicrosPerEvent} (parse + stringify each body), x${cpu.ratio} (target <= 3); one-payload floor ${cpu.payloadFloorMicrosPerEvent}, x${cpu.ratioToPayloadFloor}`,
+    );
   console.error(
     `\npins (a run of ${pins.runEvents} events; rows archived/s by pin + maintenance passes over the Data API)`,
   );
@@ -119,8 +131,16 @@ try {
   console.error(
     `retention: drop ${retention.dropMs} ms, DELETE ${retention.deleteMs} ms of ${retention.rowsPerDay} rows, x${retention.deleteVsDrop} (target >= 100); VACUUM after DELETE ${retention.vacuumAfterDeleteMs} ms, DROP statement alone ${retention.directDropStatementMs} ms; WAL written: DELETE ${retention.deleteWalBytes} B, drop ${retention.dropWalBytes} B (x${retention.deleteVsDropWal})`,
   );
-  console.error(`\ncold start (bundle KiB, module init ms; SDK alone ${coldStart.sdkRdsDataOnlyInitMs} ms)`);
-  for (const f of coldStart.functions) console.error(`  ${f.name.padEnd(12)} ${f.kib}  ${f.initMs}`);
+  console.error(
+    `\ncold start (bundle KiB, module init ms, median of 5, tracing active; SDK client alone ${coldStart.sdkRdsDataOnlyInitMs} ms)`,
+  );
+  for (const f of coldStart.functions)
+    console.error(
+      `  ${f.name.padEnd(12)} ${String(f.kib).padStart(6)}  ${String(f.initMs).padStart(6)}  ${f.initMs <= 100 ? 'ok' : '>100'}`,
+    );
+  console.error('  each import alone (ms, KiB):');
+  for (const i of coldStart.imports)
+    console.error(`    ${i.module.padEnd(34)} ${String(i.ms).padStart(6)}  ${i.kib}`);
   console.error(
     `\nnpm start to ready: cold ${localStart.coldSeconds} s (target <= 30; cdk synth alone ${localStart.baselines.cdkSynthAloneSeconds} s), warm ${localStart.warmSeconds} s (target <= 5; PostgreSQL start alone ${localStart.baselines.postgresWarmStartSeconds} s)`,
   );
@@ -132,6 +152,8 @@ try {
   console.error(
     `  bearer, cache miss     ${authorizer.jwtCacheMissMs.p50} / ${authorizer.jwtCacheMissMs.p99} (+${authorizer.overheadVsIamMs.cacheMissP50} p50)`,
   );
+  console.error('');
+  for (const line of costTable(cost)) console.error(line);
 } finally {
   await db.stop();
 }
