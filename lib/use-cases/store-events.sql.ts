@@ -1,14 +1,16 @@
 /**
- * Stores a batch of events, and quarantines the batch's rejected messages, in one statement: the rows arrive as one JSON array parameter, are
- * de-duplicated on (ts, event_uid) (SQS delivers at least once, and a batch may hold the same event
- * twice), and the per-run statistics are updated from the rows actually inserted, once per run.
- * Rows are inserted and runs upserted in a fixed order so that concurrent batches lock in the same
- * order and never deadlock. The same statement maintains the counters /metrics reads
- * (migrations/0003_journal_metrics.sql), from the rows actually inserted and quarantined.
+ * Stores a batch of events, and quarantines the batch's rejected messages, in one statement: the rows
+ * arrive as one JSON array parameter and are inserted in (ts, event_uid) order with ON CONFLICT DO
+ * NOTHING, which skips an event already stored (SQS delivers at least once) and a repeat within the
+ * batch alike (DO NOTHING sees the rows this statement inserted). The per-run statistics and the
+ * counters /metrics reads (migrations/0003_journal_metrics.sql) come from the rows actually inserted
+ * and quarantined, tallied in one pass over them. Rows are inserted and runs, counters and minute
+ * slots upserted in a fixed order so that concurrent batches lock in the same order and never
+ * deadlock. Where the time goes, and why it is written this way: bench/ingest-statement-profile.ts.
  */
 export const STORE_EVENTS_SQL = `
-WITH input AS (
-  SELECT DISTINCT ON (e.ts, e.event_uid) e.*
+WITH input AS MATERIALIZED (
+  SELECT e.*
   FROM jsonb_to_recordset(:events::jsonb) AS e(
     event_uid UUID, ts TIMESTAMPTZ, scope TEXT, swarm_id TEXT, scope_swarm_id TEXT, run_id TEXT, scope_role TEXT,
     scope_instance TEXT, severity TEXT, direction TEXT, kind TEXT, type TEXT, origin TEXT,
@@ -23,25 +25,46 @@ WITH input AS (
   FROM input
   ORDER BY ts, event_uid
   ON CONFLICT (ts, event_uid) DO NOTHING
+  -- lag: computed once per row here (an expression in a subquery would be inlined into every use)
   RETURNING ts, event_uid, scope, swarm_id, run_id, severity, kind, type,
-    CASE WHEN type = 'journal-backpressure-stop' THEN data END AS backpressure_data
-), run_stats AS (
-  SELECT i.swarm_id, i.run_id, min(i.ts) AS first_ts, max(i.ts) AS last_ts, count(*) AS entries,
-    count(*) FILTER (WHERE i.severity = 'WARN') AS warn_count,
-    count(*) FILTER (WHERE i.severity = 'ERROR') AS error_count,
-    (array_agg(input.lifecycle_state ORDER BY i.ts DESC)
-      FILTER (WHERE input.lifecycle_state IS NOT NULL))[1] AS lifecycle_state,
-    max(i.ts) FILTER (WHERE input.lifecycle_state IS NOT NULL) AS lifecycle_ts
+    CASE WHEN type = 'journal-backpressure-stop' THEN data END AS backpressure_data,
+    extract(epoch FROM now() - ts) AS lag
+), tally AS MATERIALIZED (
+  -- the one pass over the inserted rows: each grouping set feeds one consumer below
+  SELECT GROUPING(swarm_id, run_id, severity, kind, le, minute) AS g, scope, swarm_id, run_id, severity, kind, le,
+    minute, count(*) AS events, count(*) FILTER (WHERE severity = 'WARN') AS warnings,
+    count(*) FILTER (WHERE severity = 'ERROR') AS errors, min(ts) AS first_ts, max(ts) AS last_ts,
+    count(*) FILTER (WHERE type = 'journal-backpressure-start') AS episodes,
+    sum(GREATEST(0, lag * 1000)) AS lag_ms
+  FROM (
+    SELECT scope, swarm_id, run_id, severity, kind, type, ts, lag,
+      CASE
+        WHEN lag <= 0.1 THEN '0.1' WHEN lag <= 0.25 THEN '0.25' WHEN lag <= 0.5 THEN '0.5'
+        WHEN lag <= 1 THEN '1' WHEN lag <= 2.5 THEN '2.5' WHEN lag <= 5 THEN '5' WHEN lag <= 10 THEN '10'
+        WHEN lag <= 30 THEN '30' WHEN lag <= 60 THEN '60' WHEN lag <= 300 THEN '300'
+        WHEN lag <= 900 THEN '900' WHEN lag <= 3600 THEN '3600' ELSE '+Inf' END AS le,
+      -- the minute ring counts only swarm events stamped within ten minutes of their ingest
+      CASE WHEN scope = 'SWARM' AND ts >= now() - interval '10 minutes' AND ts < now() + interval '1 minute'
+        THEN date_trunc('minute', ts) END AS minute
+    FROM inserted
+  ) AS rows
+  GROUP BY GROUPING SETS ((scope, swarm_id, run_id), (scope, severity, kind), (le), (swarm_id, minute))
+), run_lifecycle AS (
+  -- the latest run state of each run, from the few inserted rows that carry one (not a column)
+  SELECT DISTINCT ON (i.swarm_id, i.run_id) i.swarm_id, i.run_id, l.lifecycle_state, i.ts AS lifecycle_ts
   FROM inserted i
-  JOIN input ON input.ts = i.ts AND input.event_uid = i.event_uid
+  JOIN (SELECT DISTINCT ON (ts, event_uid) ts, event_uid, lifecycle_state
+    FROM input WHERE lifecycle_state IS NOT NULL) AS l ON l.ts = i.ts AND l.event_uid = i.event_uid
   WHERE i.scope = 'SWARM'
-  GROUP BY i.swarm_id, i.run_id
+  ORDER BY i.swarm_id, i.run_id, i.ts DESC
 ), runs AS (
   INSERT INTO journal_run AS r (
     swarm_id, run_id, first_ts, last_ts, entries, warn_count, error_count, lifecycle_state, lifecycle_ts)
-  SELECT swarm_id, run_id, first_ts, last_ts, entries, warn_count, error_count, lifecycle_state, lifecycle_ts
-  FROM run_stats
-  ORDER BY swarm_id, run_id
+  SELECT t.swarm_id, t.run_id, t.first_ts, t.last_ts, t.events, t.warnings, t.errors, l.lifecycle_state, l.lifecycle_ts
+  FROM tally t
+  LEFT JOIN run_lifecycle l ON l.swarm_id = t.swarm_id AND l.run_id = t.run_id
+  WHERE t.g = b'001111'::int AND t.scope = 'SWARM'
+  ORDER BY t.swarm_id, t.run_id
   ON CONFLICT (swarm_id, run_id) DO UPDATE SET
     first_ts = LEAST(r.first_ts, EXCLUDED.first_ts),
     last_ts = GREATEST(r.last_ts, EXCLUDED.last_ts),
@@ -65,27 +88,14 @@ WITH input AS (
   ON CONFLICT DO NOTHING
   RETURNING event_index
 ), counter_deltas AS (
-  SELECT 'events' AS counter, scope, severity, kind AS label, count(*) AS value
-  FROM inserted GROUP BY scope, severity, kind
+  SELECT 'events' AS counter, scope, severity, kind AS label, events AS value
+  FROM tally WHERE g = b'110011'::int
   UNION ALL
-  SELECT 'ingest_lag_bucket', '', '', bucket.le, count(*)
-  FROM (
-    SELECT CASE
-      WHEN lag <= 0.1 THEN '0.1' WHEN lag <= 0.25 THEN '0.25' WHEN lag <= 0.5 THEN '0.5'
-      WHEN lag <= 1 THEN '1' WHEN lag <= 2.5 THEN '2.5' WHEN lag <= 5 THEN '5' WHEN lag <= 10 THEN '10'
-      WHEN lag <= 30 THEN '30' WHEN lag <= 60 THEN '60' WHEN lag <= 300 THEN '300'
-      WHEN lag <= 900 THEN '900' WHEN lag <= 3600 THEN '3600' ELSE '+Inf' END AS le
-    FROM (SELECT extract(epoch FROM now() - ts) AS lag FROM inserted) AS lags
-  ) AS bucket
-  GROUP BY bucket.le
+  SELECT 'ingest_lag_bucket', '', '', le, events FROM tally WHERE g = b'111101'::int
   UNION ALL
-  SELECT 'ingest_lag_ms_sum', '', '', '', sum(GREATEST(0, extract(epoch FROM now() - ts) * 1000))::bigint
-  FROM inserted
+  SELECT 'ingest_lag_ms_sum', '', '', '', sum(lag_ms)::bigint FROM tally WHERE g = b'111101'::int
   UNION ALL
-  SELECT 'backpressure_episodes', scope, '', '', count(*)
-  FROM inserted
-  WHERE type = 'journal-backpressure-start'
-  GROUP BY scope
+  SELECT 'backpressure_episodes', scope, '', '', sum(episodes) FROM tally WHERE g = b'110011'::int GROUP BY scope
   UNION ALL
   -- producers write the counts; anything but a plausible non-negative number counts as none
   SELECT 'backpressure_dropped', i.scope, dropped.severity, '',
@@ -95,7 +105,7 @@ WITH input AS (
   CROSS JOIN LATERAL (VALUES ('DEBUG', i.backpressure_data -> 'droppedDebug'),
     ('INFO', i.backpressure_data -> 'droppedInfo'), ('WARN', i.backpressure_data -> 'droppedWarn'),
     ('ERROR', i.backpressure_data -> 'droppedError')) AS dropped(severity, count)
-  WHERE i.type = 'journal-backpressure-stop' AND jsonb_typeof(i.backpressure_data) = 'object'
+  WHERE jsonb_typeof(i.backpressure_data) = 'object'
   GROUP BY i.scope, dropped.severity
   UNION ALL
   SELECT 'rejected', '', '', CASE WHEN event_index IS NULL THEN 'message' ELSE 'event' END, count(*)
@@ -111,13 +121,9 @@ WITH input AS (
   -- one row per ring slot: the batch's latest minute of each slot (a slot holds one minute)
   SELECT DISTINCT ON (swarm_id, slot) swarm_id, slot, minute, events, warnings, errors
   FROM (
-    SELECT swarm_id, date_trunc('minute', ts) AS minute,
-      (floor(extract(epoch FROM date_trunc('minute', ts)) / 60)::bigint % 10)::smallint AS slot,
-      count(*) AS events, count(*) FILTER (WHERE severity = 'WARN') AS warnings,
-      count(*) FILTER (WHERE severity = 'ERROR') AS errors
-    FROM inserted
-    WHERE scope = 'SWARM' AND ts >= now() - interval '10 minutes' AND ts < now() + interval '1 minute'
-    GROUP BY swarm_id, date_trunc('minute', ts)
+    SELECT swarm_id, minute, (floor(extract(epoch FROM minute) / 60)::bigint % 10)::smallint AS slot,
+      events, warnings, errors
+    FROM tally WHERE g = b'011110'::int AND minute IS NOT NULL
   ) AS per_minute
   ORDER BY swarm_id, slot, minute DESC
 ), minutes_counted AS (
@@ -134,7 +140,7 @@ WITH input AS (
     minute = GREATEST(m.minute, EXCLUDED.minute)
   RETURNING 1
 )
-SELECT (SELECT count(*) FROM input)::int AS distinct_events,
+SELECT (SELECT count(*) FROM (SELECT DISTINCT ts, event_uid FROM input) AS keys)::int AS distinct_events,
   (SELECT count(*) FROM inserted)::int AS stored,
   (SELECT count(*) FROM runs)::int AS runs_touched,
   (SELECT count(*) FROM quarantined)::int AS quarantined

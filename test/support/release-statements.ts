@@ -1,16 +1,25 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { recordingClient } from '../../lib/db/recording-sql-client.ts';
+import { type RecordedStatement, recordingClient } from '../../lib/db/recording-sql-client.ts';
 import type { SqlClient, SqlParameters } from '../../lib/ports/sql-client.ts';
 import { releaseWorkload } from './release-workload.ts';
 
+/** A statement with its parameters, as the SQL port took them and with the varying values fixed. */
+export interface SentStatement {
+  readonly sql: string;
+  readonly parameters: SqlParameters;
+}
+
 /** One statement a release runs, as its snapshot (test/compat/releases/<version>.json) keeps it. */
-export interface ReleaseStatement {
+export interface ReleaseStatement extends SentStatement {
   /** The use case that sent it (the first one, when several send the same text). */
   readonly source: string;
-  readonly sql: string;
-  /** As the SQL port took them, with the values that vary from run to run made fixed. */
-  readonly parameters: SqlParameters;
+  /**
+   * When it was sent inside a transaction: the statements that transaction sent before it. Some
+   * depend on them (journal_drain_chunk needs the advisory lock journal_drain_begin took, a LOCK
+   * TABLE or set_config(..., true) holds only in its transaction), so the replay runs them first.
+   */
+  readonly prelude?: readonly SentStatement[];
 }
 
 /** A stored statement the database refused, and why. */
@@ -37,20 +46,46 @@ export function snapshotPath(version: string): string {
  * every distinct statement it sent, sorted by source and text.
  */
 export async function captureReleaseStatements(sql: SqlClient): Promise<ReleaseStatement[]> {
-  const recorded: Array<{ source: string; sql: string; parameters: SqlParameters | undefined }> = [];
+  const recorded: Array<RecordedStatement & { source: string; prelude: RecordedStatement[] }> = [];
   for (const step of releaseWorkload()) {
     const recording = recordingClient(sql);
-    await step.run(recording.sql);
-    recorded.push(...recording.statements.map((statement) => ({ source: step.source, ...statement })));
+    // Where each transaction's statements start in the recording: the workload runs one statement
+    // at a time, so the statements recorded while a transaction is open are that transaction's.
+    const transactionStart: Array<number | undefined> = [];
+    const tracked: SqlClient = {
+      ...recording.sql,
+      transaction: async (work) => {
+        const start = recording.statements.length;
+        try {
+          return await recording.sql.transaction(work);
+        } finally {
+          for (let i = start; i < recording.statements.length; i += 1) transactionStart[i] = start;
+        }
+      },
+    };
+    await step.run(tracked);
+    recorded.push(
+      ...recording.statements.map((statement, i) => {
+        const start = transactionStart[i];
+        const prelude = start === undefined ? [] : recording.statements.slice(start, i);
+        return { source: step.source, ...statement, prelude };
+      }),
+    );
   }
   const fixed = fixedValues();
+  const sent = (statement: RecordedStatement): SentStatement => ({
+    sql: statement.sql,
+    parameters: fixed(statement.parameters ?? {}) as SqlParameters,
+  });
   const bySql = new Map<string, ReleaseStatement>();
   for (const statement of recorded) {
     if (bySql.has(statement.sql)) continue;
+    // The prelude first: its uuids were seen first, and the fixed series follows that order.
+    const prelude = statement.prelude.map(sent);
     bySql.set(statement.sql, {
       source: statement.source,
-      sql: statement.sql,
-      parameters: fixed(statement.parameters ?? {}) as SqlParameters,
+      ...sent(statement),
+      ...(prelude.length > 0 ? { prelude } : {}),
     });
   }
   return [...bySql.values()].sort((a, b) => compare(a.source, b.source) || compare(a.sql, b.sql));
@@ -86,7 +121,9 @@ export function previousReleaseVersion(current: string = currentVersion()): stri
 
 /**
  * Runs each statement with its parameters in a transaction of its own that is rolled back, so no
- * statement sees another's writes; returns the ones the database refused.
+ * statement sees another's writes, after its prelude (what its transaction sent before it); returns
+ * the ones the database refused. A statement whose prelude is refused is reported as not run, with
+ * the prelude statement's error (that statement is in the snapshot, and reported, itself).
  */
 export async function replayStatements(
   sql: SqlClient,
@@ -97,6 +134,13 @@ export async function replayStatements(
   for (const statement of statements) {
     try {
       await sql.transaction(async (tx) => {
+        for (const earlier of statement.prelude ?? []) {
+          await tx.execute(earlier.sql, earlier.parameters).catch((error: Error) => {
+            throw new Error(
+              `not run: an earlier statement of its transaction failed (${firstLine(earlier.sql)}): ${error.message}`,
+            );
+          });
+        }
         await tx.execute(statement.sql, statement.parameters);
         throw rolledBack;
       });

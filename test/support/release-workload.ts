@@ -1,3 +1,4 @@
+import type { TimeBudget } from '../../lib/maintenance/time-budget.ts';
 import { applyMigrations } from '../../lib/migrations/apply-migrations.ts';
 import { readMigrationFiles } from '../../lib/migrations/read-migration-files.ts';
 import type { Clock } from '../../lib/ports/clock.ts';
@@ -7,14 +8,16 @@ import { ingestMessages, type QueueMessage } from '../../lib/use-cases/ingest-me
 import type { Operator } from '../../lib/use-cases/journal-operator-action.ts';
 import { listCaptures } from '../../lib/use-cases/list-captures.ts';
 import { listRuns, listSwarmRuns, type RunsFilter } from '../../lib/use-cases/list-runs.ts';
-import { pinRun } from '../../lib/use-cases/pin-run.ts';
+import { DEFAULT_PIN_SETTINGS, pinRun } from '../../lib/use-cases/pin-run.ts';
 import { readJournalHivePage } from '../../lib/use-cases/read-journal-hive-page.ts';
 import type { JournalFilter } from '../../lib/use-cases/read-journal-page.ts';
 import { readJournalSwarmPage } from '../../lib/use-cases/read-journal-swarm-page.ts';
 import { readJournalSwarmTimeline } from '../../lib/use-cases/read-journal-swarm-timeline.ts';
 import { readMetrics } from '../../lib/use-cases/read-metrics.ts';
+import { runMaintenance } from '../../lib/use-cases/run-maintenance.ts';
 import { unpinCapture } from '../../lib/use-cases/unpin-capture.ts';
 import { updateRunMeta } from '../../lib/use-cases/update-run-meta.ts';
+import { testMaintenanceSettings } from './capture-fixtures.ts';
 import { envelope, journalEntry } from './journal-event-factory.ts';
 
 /** One thing the service does, run by the release workload; `source` names the use case. */
@@ -32,6 +35,14 @@ const RUN = 'run-1';
 const TRACE = '0af7651916cd43dd8448eb211c80319c';
 
 const minutesAgo = (minutes: number) => new Date(Date.parse(WORKLOAD_NOW) - minutes * 60_000).toISOString();
+
+// Maintenance keeps 14 days; the expired event is 30 days old, so its day is drained out of
+// DEFAULT and then dropped on every run, whatever partitions the migration made for the real date.
+const RETENTION_DAYS = 14;
+const EXPIRED_DAYS_AGO = 30;
+// Constant rather than budgetOf: the lease's expiry is now + remaining time, and it is a parameter.
+const generousBudget: TimeBudget = { remainingMs: () => 10 * 60_000 };
+const noBudget: TimeBudget = { remainingMs: () => 0 };
 
 /**
  * Queue messages of one swarm run and the hive: a lifecycle signal, entries of every severity with
@@ -73,6 +84,19 @@ export function releaseMessages(namespace: number): QueueMessage[] {
   ];
 }
 
+/** The UTC day of expiredMessage's event: past the retention of the workload's maintenance run. */
+export const EXPIRED_DAY = minutesAgo(EXPIRED_DAYS_AGO * 24 * 60).slice(0, 10);
+
+/** A queue message with one event of EXPIRED_DAY; `namespace` as in releaseMessages. */
+export function expiredMessage(namespace: number): QueueMessage {
+  return {
+    messageId: `release-${namespace}-expired`,
+    body: envelope([
+      journalEntry({ timestamp: `${EXPIRED_DAY}T12:00:00.000Z`, swarmId: SWARM, runId: 'run-expired' }),
+    ]),
+  };
+}
+
 const pageFilter: JournalFilter = {
   correlationId: 'corr-3',
   traceId: TRACE,
@@ -98,8 +122,9 @@ const everyRunFilter: RunsFilter = {
 
 /**
  * What the service does, through its use cases: ingest a batch, then every read and write the API
- * serves, then what the migrate and readiness code run. Each page filter is used at least once (a
- * page statement's text depends on which filters it has), not every combination of them.
+ * serves, then what the migrate and readiness code run, then one maintenance run with work of every
+ * kind. Each page filter is used at least once (a page statement's text depends on which filters it
+ * has), not every combination of them.
  */
 export function releaseWorkload(): WorkloadStep[] {
   const read = (sql: SqlClient) => ({ sql, clock });
@@ -180,5 +205,39 @@ export function releaseWorkload(): WorkloadStep[] {
     { source: 'checkHealth', run: (sql) => checkHealth({ sql, migrations: readMigrationFiles }) },
     // The migrate function runs on every deploy, and its previous version on a rollback.
     { source: 'applyMigrations', run: async (sql) => applyMigrations(sql, await readMigrationFiles()) },
+    // What maintenance finds to do: a capture that the pin did not archive, an unpin that left its
+    // deletion to maintenance, and events past the retention in DEFAULT (no partition of their day).
+    {
+      source: 'pinRun',
+      run: (sql) =>
+        pinRun(
+          { sql, clock, settings: { ...DEFAULT_PIN_SETTINGS, syncMaxRows: 0 } },
+          { swarmId: SWARM, runId: 'run-0', mode: 'SLIM', operator },
+        ),
+    },
+    {
+      source: 'pinRun',
+      run: async (sql) => {
+        captureId = (await pinRun({ sql, clock }, { swarmId: SWARM, runId: RUN, mode: 'FULL', operator }))
+          .capture.captureId;
+      },
+    },
+    {
+      source: 'unpinCapture',
+      run: (sql) => unpinCapture({ sql, clock }, { captureId, operator, budget: noBudget }),
+    },
+    { source: 'ingestMessages', run: (sql) => ingestMessages({ sql, clock }, [expiredMessage(1)]) },
+    {
+      source: 'runMaintenance',
+      // Today's DEFAULT rows and the expired day are drained, the days up to daysAhead created, run-0
+      // archived, run-1's capture deleted, the expired day's partition dropped.
+      run: (sql) =>
+        runMaintenance({
+          sql,
+          clock,
+          budget: generousBudget,
+          settings: testMaintenanceSettings({ retentionDays: RETENTION_DAYS, daysAhead: 3 }),
+        }),
+    },
   ];
 }
