@@ -88,6 +88,9 @@ try {
   console.error(
     `  batch 1000 / COPY = ${ingest.ratios.batch1000VsCopy} (target >= 0.5); / single-row = ${ingest.ratios.batch1000VsSingleRow} (target >= 10)`,
   );
+  console.error(
+    `  batch 1000: ingest statement / COPY = ${ingest.ratios.statementVsCopy} (target >= 0.6), handler / COPY = ${ingest.ratios.handlerVsCopy} (target >= 0.5)`,
+  );
   for (const cpu of handlerCpu.shapes)
     console.error(
       `  handler CPU, ${cpu.shape.padEnd(9)} ${cpu.handlerMicrosPerEvent} us/event (adapter ${cpu.adapterMicrosPerEvent}); floor ${cpu.floorMicrosPerEvent} (parse + stringify each body), x${cpu.ratio} (target <= 3); one-payload floor ${cpu.payloadFloorMicrosPerEvent}, x${cpu.ratioToPayloadFloor}`,
