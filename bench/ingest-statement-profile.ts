@@ -1,3 +1,4 @@
+import { realpathSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type pg from 'pg';
 import type { RecordedStatement } from '../lib/db/recording-sql-client.ts';
@@ -462,7 +463,8 @@ export async function profileIngestStatement(
   return { layers, explain, pgStatStatements, indexes };
 }
 
-if (import.meta.main) {
+// Run directly (`node bench/ingest-statement-profile.ts`), not when imported.
+if (process.argv[1] !== undefined && import.meta.filename === realpathSync(process.argv[1])) {
   const { startBenchDatabase } = await import('./bench-database.ts');
   const db = await startBenchDatabase();
   try {
