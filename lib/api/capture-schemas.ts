@@ -5,6 +5,7 @@ import {
   type CaptureMode,
   type CaptureStatus,
 } from '../captures/capture-mode.ts';
+import { lazySchema } from '../http/lazy-schema.ts';
 import { STRING_FIELD_MAX_BYTES } from '../journal/row-budget.ts';
 import { hasControlCharacter, unstorableTextReason, utf8Bytes } from '../journal/storable-text.ts';
 
@@ -82,16 +83,18 @@ export const PinBody = z.object({
 });
 
 /** PocketHive's PinRunResponse, plus the archival status and progress. */
-export const PinResponse = z.object({
-  captureId: z.uuid(),
-  swarmId: z.string(),
-  runId: z.string(),
-  mode: z.enum(CAPTURE_MODES),
-  inserted: z.number().int().describe('Events this request copied into the archive.'),
-  entries: z.number().int().describe('Events in the archive.'),
-  status: z.enum(CAPTURE_STATUSES),
-  copied: z.number().int().describe('Events copied into the archive so far.'),
-});
+export const PinResponse = lazySchema(() =>
+  z.object({
+    captureId: z.uuid(),
+    swarmId: z.string(),
+    runId: z.string(),
+    mode: z.enum(CAPTURE_MODES),
+    inserted: z.number().int().describe('Events this request copied into the archive.'),
+    entries: z.number().int().describe('Events in the archive.'),
+    status: z.enum(CAPTURE_STATUSES),
+    copied: z.number().int().describe('Events copied into the archive so far.'),
+  }),
+);
 
 // Documented as the statuses; parsed leniently (comma lists), checked in the transform below.
 const statusText = z.string().meta({ enum: [...CAPTURE_STATUSES] });
@@ -143,31 +146,35 @@ export const CaptureParams = z.object({
 });
 
 /** A capture in the captures list. */
-export const CaptureSchema = z.object({
-  captureId: z.uuid(),
-  swarmId: z.string(),
-  runId: z.string(),
-  mode: z.enum(CAPTURE_MODES),
-  name: z.string().nullable(),
-  status: z.enum(CAPTURE_STATUSES),
-  copied: z.number().int(),
-  entries: z.number().int(),
-  firstTs: z.string().nullable().describe('The first archived event (ISO-8601).'),
-  lastTs: z.string().nullable().describe('The last archived event (ISO-8601).'),
-  cursor: z
-    .object({ ts: z.string(), id: z.number().int() })
-    .nullable()
-    .describe('The last source event the archival has passed; archiving resumes after it.'),
-  error: z.string().nullable().describe('Why the last archival pass failed (status failed).'),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-});
+export const CaptureSchema = lazySchema(() =>
+  z.object({
+    captureId: z.uuid(),
+    swarmId: z.string(),
+    runId: z.string(),
+    mode: z.enum(CAPTURE_MODES),
+    name: z.string().nullable(),
+    status: z.enum(CAPTURE_STATUSES),
+    copied: z.number().int(),
+    entries: z.number().int(),
+    firstTs: z.string().nullable().describe('The first archived event (ISO-8601).'),
+    lastTs: z.string().nullable().describe('The last archived event (ISO-8601).'),
+    cursor: z
+      .object({ ts: z.string(), id: z.number().int() })
+      .nullable()
+      .describe('The last source event the archival has passed; archiving resumes after it.'),
+    error: z.string().nullable().describe('Why the last archival pass failed (status failed).'),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  }),
+);
 
 /** The captures list, newest first. */
-export const CaptureListResponse = z.array(CaptureSchema);
+export const CaptureListResponse = lazySchema(() => z.array(CaptureSchema()));
 
 /** The unpin route's 202 body. */
-export const UnpinAccepted = z.object({
-  captureId: z.uuid(),
-  deleting: z.literal(true).describe('The capture is unpinned; maintenance finishes deleting its archive.'),
-});
+export const UnpinAccepted = lazySchema(() =>
+  z.object({
+    captureId: z.uuid(),
+    deleting: z.literal(true).describe('The capture is unpinned; maintenance finishes deleting its archive.'),
+  }),
+);

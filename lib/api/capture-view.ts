@@ -5,7 +5,7 @@ import type { PinOutcome } from '../use-cases/pin-run.ts';
 import type { CaptureSchema, PinResponse } from './capture-schemas.ts';
 
 /** A capture as the captures list shows it; instants as PocketHive writes them (ISO_INSTANT). */
-export function captureView(capture: CaptureRecord): z.infer<typeof CaptureSchema> {
+export function captureView(capture: CaptureRecord): z.infer<ReturnType<typeof CaptureSchema>> {
   return {
     captureId: capture.captureId,
     swarmId: capture.swarmId,
@@ -28,7 +28,7 @@ export function captureView(capture: CaptureRecord): z.infer<typeof CaptureSchem
 }
 
 /** PocketHive's PinRunResponse fields, in its order, then the archival status and progress. */
-export function pinResponse(outcome: PinOutcome): z.infer<typeof PinResponse> {
+export function pinResponse(outcome: PinOutcome): z.infer<ReturnType<typeof PinResponse>> {
   const { capture } = outcome;
   return {
     captureId: capture.captureId,

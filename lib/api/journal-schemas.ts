@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { lazySchema } from '../http/lazy-schema.ts';
 import { STRING_FIELD_MAX_BYTES } from '../journal/row-budget.ts';
 import type { HivePageQuery } from '../use-cases/read-journal-hive-page.ts';
 import { PAGE_DEFAULT_LIMIT, PAGE_MAX_LIMIT } from '../use-cases/read-journal-page.ts';
@@ -168,57 +169,81 @@ export const JournalSwarmParams = z.object({
     .describe('Swarm id.'),
 });
 
-const nullableText = z.string().nullable();
-const payload = z.record(z.string(), z.unknown()).nullable();
+/** The fields of a timeline event (shared by the page and timeline items, so built once). */
+let timelineItemFields: ReturnType<typeof buildTimelineItemShape> | undefined;
 
-const timelineItemShape = {
-  timestamp: z.string().describe('ISO-8601 instant (UTC), as Java ISO_INSTANT writes it.'),
-  swarmId: nullableText,
-  runId: z.string(),
-  severity: z.string(),
-  direction: z.string(),
-  kind: z.string(),
-  type: z.string(),
-  origin: z.string(),
-  scope: z.object({ swarmId: nullableText, role: nullableText, instance: nullableText }),
-  correlationId: nullableText,
-  idempotencyKey: nullableText,
-  routingKey: nullableText,
-  data: payload,
-  raw: payload,
-  extra: payload,
-  eventUid: nullableText.describe('hive-journal: storage idempotency key (null for some archived events).'),
-  traceId: nullableText.describe('hive-journal: distributed trace id.'),
-  actor: nullableText.describe('hive-journal: who triggered it.'),
-};
+function timelineItemShape() {
+  timelineItemFields ??= buildTimelineItemShape();
+  return timelineItemFields;
+}
+
+function buildTimelineItemShape() {
+  const nullableText = z.string().nullable();
+  const payload = z.record(z.string(), z.unknown()).nullable();
+  return {
+    timestamp: z.string().describe('ISO-8601 instant (UTC), as Java ISO_INSTANT writes it.'),
+    swarmId: nullableText,
+    runId: z.string(),
+    severity: z.string(),
+    direction: z.string(),
+    kind: z.string(),
+    type: z.string(),
+    origin: z.string(),
+    scope: z.object({ swarmId: nullableText, role: nullableText, instance: nullableText }),
+    correlationId: nullableText,
+    idempotencyKey: nullableText,
+    routingKey: nullableText,
+    data: payload,
+    raw: payload,
+    extra: payload,
+    eventUid: nullableText.describe('hive-journal: storage idempotency key (null for some archived events).'),
+    traceId: nullableText.describe('hive-journal: distributed trace id.'),
+    actor: nullableText.describe('hive-journal: who triggered it.'),
+  };
+}
+
+// The response schemas below only document the routes: built with the OpenAPI document (lazySchema).
 
 /** One event of a page (PocketHive's page item plus hive-journal's eventUid, traceId, actor). */
-export const JournalItemSchema = z
-  .object({
-    eventId: z.number().int().describe('Row id (the source event id for archived runs); the cursor id.'),
-    ...timelineItemShape,
-  })
-  .meta({ id: 'JournalItem' });
+export const JournalItemSchema = lazySchema(() =>
+  z
+    .object({
+      eventId: z.number().int().describe('Row id (the source event id for archived runs); the cursor id.'),
+      ...timelineItemShape(),
+    })
+    .meta({ id: 'JournalItem' }),
+);
 
 /** One event of a timeline (PocketHive leaves eventId out there). */
-export const JournalTimelineItemSchema = z.object(timelineItemShape).meta({ id: 'JournalTimelineItem' });
+export const JournalTimelineItemSchema = lazySchema(() =>
+  z.object(timelineItemShape()).meta({ id: 'JournalTimelineItem' }),
+);
 
-export const JournalCursorSchema = z
-  .object({
-    ts: z.string().describe('ISO-8601 instant; pass as beforeTs.'),
-    id: z.number().int().describe('Pass as beforeId.'),
-  })
-  .meta({ id: 'JournalCursor' });
+export const JournalCursorSchema = lazySchema(() =>
+  z
+    .object({
+      ts: z.string().describe('ISO-8601 instant; pass as beforeTs.'),
+      id: z.number().int().describe('Pass as beforeId.'),
+    })
+    .meta({ id: 'JournalCursor' }),
+);
 
 /** Body of the page routes: PocketHive's {items, nextCursor, hasMore} plus nextPageToken. */
-export const JournalPageResponse = z
-  .object({
-    items: z.array(JournalItemSchema).describe('Newest first, by (timestamp, eventId).'),
-    nextCursor: JournalCursorSchema.nullable().describe('Position of the last item when hasMore, else null.'),
-    hasMore: z.boolean(),
-    nextPageToken: z.string().nullable().describe('hive-journal: nextCursor as an opaque cursor parameter.'),
-  })
-  .meta({ id: 'JournalPage' });
+export const JournalPageResponse = lazySchema(() =>
+  z
+    .object({
+      items: z.array(JournalItemSchema()).describe('Newest first, by (timestamp, eventId).'),
+      nextCursor: JournalCursorSchema()
+        .nullable()
+        .describe('Position of the last item when hasMore, else null.'),
+      hasMore: z.boolean(),
+      nextPageToken: z
+        .string()
+        .nullable()
+        .describe('hive-journal: nextCursor as an opaque cursor parameter.'),
+    })
+    .meta({ id: 'JournalPage' }),
+);
 
 /** Body of the timeline route: chronological. */
-export const JournalTimelineResponse = z.array(JournalTimelineItemSchema);
+export const JournalTimelineResponse = lazySchema(() => z.array(JournalTimelineItemSchema()));

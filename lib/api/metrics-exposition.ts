@@ -1,13 +1,14 @@
 import * as z from 'zod';
+import { lazySchema } from '../http/lazy-schema.ts';
 import type { MetricFamily } from '../use-cases/read-metrics.ts';
 
 /** The Prometheus text exposition format, version 0.0.4. */
 export const EXPOSITION_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
 
 /** The Prometheus exposition (for the OpenAPI document). */
-export const MetricsResponse = z
-  .string()
-  .describe('Prometheus text exposition format 0.0.4; see docs/metrics.md.');
+export const MetricsResponse = lazySchema(() =>
+  z.string().describe('Prometheus text exposition format 0.0.4; see docs/metrics.md.'),
+);
 
 /**
  * Writes metric families in the text exposition format 0.0.4: each family as one group, its

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { lazySchema } from '../http/lazy-schema.ts';
 import { normaliseTimestamp } from '../journal/event-timestamp.ts';
 import { unstorableTextReason } from '../journal/storable-text.ts';
 
@@ -151,24 +152,26 @@ export const RunMetaBody = z.object({
     .describe('hive-journal addition: the swarm of the run, when its id is shared by several swarms.'),
 });
 
-/** One run of the index (the response shape, for the OpenAPI document). */
-export const RunSummarySchema = z.object({
-  swarmId: z.string(),
-  runId: z.string(),
-  firstTs: z.string().nullable().describe('First entry (ISO-8601, UTC).'),
-  lastTs: z.string().nullable().describe('Last entry (ISO-8601, UTC).'),
-  entries: z.number().int(),
-  pinned: z.boolean().describe('A pinned capture of the run exists.'),
-  scenarioId: z.string().nullable(),
-  testPlan: z.string().nullable(),
-  tags: z.array(z.string()).nullable(),
-  description: z.string().nullable(),
-  warnCount: z.number().int().describe('hive-journal addition: WARN entries.'),
-  errorCount: z.number().int().describe('hive-journal addition: ERROR entries.'),
-  lifecycleState: z
-    .string()
-    .nullable()
-    .describe('hive-journal addition: the swarm state the latest lifecycle event implies.'),
-});
+/** One run of the index (the response shape, for the OpenAPI document; built on first use). */
+export const RunSummarySchema = lazySchema(() =>
+  z.object({
+    swarmId: z.string(),
+    runId: z.string(),
+    firstTs: z.string().nullable().describe('First entry (ISO-8601, UTC).'),
+    lastTs: z.string().nullable().describe('Last entry (ISO-8601, UTC).'),
+    entries: z.number().int(),
+    pinned: z.boolean().describe('A pinned capture of the run exists.'),
+    scenarioId: z.string().nullable(),
+    testPlan: z.string().nullable(),
+    tags: z.array(z.string()).nullable(),
+    description: z.string().nullable(),
+    warnCount: z.number().int().describe('hive-journal addition: WARN entries.'),
+    errorCount: z.number().int().describe('hive-journal addition: ERROR entries.'),
+    lifecycleState: z
+      .string()
+      .nullable()
+      .describe('hive-journal addition: the swarm state the latest lifecycle event implies.'),
+  }),
+);
 
-export const RunsResponse = z.array(RunSummarySchema);
+export const RunsResponse = lazySchema(() => z.array(RunSummarySchema()));

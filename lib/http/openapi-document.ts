@@ -1,18 +1,21 @@
 import * as z from 'zod';
+import { lazySchema } from './lazy-schema.ts';
 import type { Route } from './router.ts';
 
 /** RFC 9457 problem details, as every route answers its errors. */
-const Problem = z
-  .object({
-    type: z.string(),
-    title: z.string(),
-    status: z.number().int(),
-    detail: z.string(),
-    instance: z.string(),
-    traceId: z.string(),
-    invalidParams: z.array(z.object({ name: z.string(), reason: z.string() })).optional(),
-  })
-  .meta({ id: 'Problem', description: 'RFC 9457 problem details (application/problem+json).' });
+const Problem = lazySchema(() =>
+  z
+    .object({
+      type: z.string(),
+      title: z.string(),
+      status: z.number().int(),
+      detail: z.string(),
+      instance: z.string(),
+      traceId: z.string(),
+      invalidParams: z.array(z.object({ name: z.string(), reason: z.string() })).optional(),
+    })
+    .meta({ id: 'Problem', description: 'RFC 9457 problem details (application/problem+json).' }),
+);
 
 type JsonSchema = Record<string, unknown>;
 
@@ -60,7 +63,16 @@ export function openApiDocument(
       responses[status] = {
         description: response.description,
         ...(response.schema
-          ? { content: { 'application/json': { schema: jsonSchema(response.schema, 'output') } } }
+          ? {
+              content: {
+                'application/json': {
+                  schema: jsonSchema(
+                    typeof response.schema === 'function' ? response.schema() : response.schema,
+                    'output',
+                  ),
+                },
+              },
+            }
           : {}),
       };
     }
@@ -94,7 +106,7 @@ export function openApiDocument(
     openapi: '3.1.0',
     info,
     paths: Object.fromEntries(Object.entries(paths).sort(([a], [b]) => a.localeCompare(b))),
-    components: { schemas: { Problem: jsonSchema(Problem, 'output') } },
+    components: { schemas: { Problem: jsonSchema(Problem(), 'output') } },
   };
 }
 

@@ -20,8 +20,13 @@ export interface RouteDoc {
   readonly params?: z.ZodType;
   readonly query?: z.ZodType;
   readonly body?: z.ZodType;
-  /** Response body schemas by status; problem responses are documented for every route. */
-  readonly responses: Readonly<Record<number, { readonly description: string; readonly schema?: z.ZodType }>>;
+  /**
+   * Response body schemas by status, or functions that build them with the document (lazySchema) so
+   * that cold start does not; problem responses are documented for every route.
+   */
+  readonly responses: Readonly<
+    Record<number, { readonly description: string; readonly schema?: z.ZodType | (() => z.ZodType) }>
+  >;
   /** Write routes need the write grant (IAM) in AWS. */
   readonly access: 'read' | 'write' | 'public';
 }

@@ -106,111 +106,140 @@ const payload = (description: string) =>
     .nullish()
     .describe(description);
 
-const ControlScope = z
-  .strictObject(
-    {
-      swarmId: text('scopeSwarmId', 'Swarm the entry is about; defaults to the top-level swarmId.').nullish(),
-      role: text('role', 'Role the entry is about; null, blank or missing means "ALL".').nullish(),
-      instance: text(
-        'instance',
-        'Instance the entry is about; null, blank or missing means "ALL".',
-      ).nullish(),
-    },
-    {
-      error: (issue) =>
-        issue.code === 'unrecognized_keys'
-          ? `unknown field(s) ${issue.keys.join(', ')} (scope has only swarmId, role and instance)`
-          : typeError('an object {swarmId, role, instance}')(issue),
-    },
-  )
-  .describe("PocketHive's ControlScope: the subject of the entry.");
+// The schemas are built on first use, not at import: the API functions load this module for its
+// constants and for the odd event they journal, and building the schemas is most of what it costs.
 
-const wireShape = {
-  eventUid: z
-    .string({ error: typeError('a string') })
-    .regex(UUID_PATTERN, 'must be a UUID')
-    .optional()
-    .describe(
-      'Idempotency key for storage. When omitted, derived from the queue message id and the position of the event in the message.',
+/** The fields of a wire entry. */
+function buildWireShape() {
+  const ControlScope = z
+    .strictObject(
+      {
+        swarmId: text(
+          'scopeSwarmId',
+          'Swarm the entry is about; defaults to the top-level swarmId.',
+        ).nullish(),
+        role: text('role', 'Role the entry is about; null, blank or missing means "ALL".').nullish(),
+        instance: text(
+          'instance',
+          'Instance the entry is about; null, blank or missing means "ALL".',
+        ).nullish(),
+      },
+      {
+        error: (issue) =>
+          issue.code === 'unrecognized_keys'
+            ? `unknown field(s) ${issue.keys.join(', ')} (scope has only swarmId, role and instance)`
+            : typeError('an object {swarmId, role, instance}')(issue),
+      },
+    )
+    .describe("PocketHive's ControlScope: the subject of the entry.");
+
+  return {
+    eventUid: z
+      .string({ error: typeError('a string') })
+      .regex(UUID_PATTERN, 'must be a UUID')
+      .optional()
+      .describe(
+        'Idempotency key for storage. When omitted, derived from the queue message id and the position of the event in the message.',
+      ),
+    timestamp: z
+      .string({ error: typeError('an ISO-8601 date-time string') })
+      .regex(TIMESTAMP_PATTERN, 'must be an ISO-8601 date-time with an offset, e.g. 2025-01-01T12:34:56.789Z')
+      .refine((value) => normalisedTimestamp(value) !== null, 'must be a real instant between 1970 and 9999')
+      .describe('When it happened: ISO-8601 with an offset (Z or +hh:mm), up to nanosecond precision.'),
+    scope: z
+      .union([z.enum(JOURNAL_SCOPES), ControlScope], {
+        error: typeError('"SWARM", "HIVE" or an object {swarmId, role, instance}'),
+      })
+      .describe('"SWARM" or "HIVE" (flat form), or PocketHive\'s {swarmId, role, instance} (nested form).'),
+    journalScope: z
+      .enum(JOURNAL_SCOPES, { error: typeError('"SWARM" or "HIVE"') })
+      .optional()
+      .describe('Nested form only: which journal the entry belongs to. Default "SWARM".'),
+    swarmId: identifier(
+      'swarmId',
+      'Swarm id ("hive" for hive-wide entries, as PocketHive writes). Required unless scope.swarmId is given.',
+    ).optional(),
+    runId: identifier('runId', 'Run of the swarm (a new swarm with the same id is a new run).'),
+    role: text('role', 'Flat form only: role the entry is about; default "ALL".').nullish(),
+    instance: text('instance', 'Flat form only: instance the entry is about; default "ALL".').nullish(),
+    severity: z
+      .enum(SEVERITIES, { error: typeError(`one of ${SEVERITIES.join(', ')}`) })
+      .describe('PocketHive writes INFO, WARN and ERROR; DEBUG is a hive-journal addition.'),
+    direction: z
+      .enum(DIRECTIONS, { error: typeError(`one of ${DIRECTIONS.join(', ')}`) })
+      .describe('IN: received, OUT: sent, LOCAL: observed by the writer itself.'),
+    kind: identifier(
+      'kind',
+      'Event kind, e.g. signal, outcome, local (see docs/event-kinds.md); unknown kinds are accepted.',
     ),
-  timestamp: z
-    .string({ error: typeError('an ISO-8601 date-time string') })
-    .regex(TIMESTAMP_PATTERN, 'must be an ISO-8601 date-time with an offset, e.g. 2025-01-01T12:34:56.789Z')
-    .refine((value) => normalisedTimestamp(value) !== null, 'must be a real instant between 1970 and 9999')
-    .describe('When it happened: ISO-8601 with an offset (Z or +hh:mm), up to nanosecond precision.'),
-  scope: z
-    .union([z.enum(JOURNAL_SCOPES), ControlScope], {
-      error: typeError('"SWARM", "HIVE" or an object {swarmId, role, instance}'),
-    })
-    .describe('"SWARM" or "HIVE" (flat form), or PocketHive\'s {swarmId, role, instance} (nested form).'),
-  journalScope: z
-    .enum(JOURNAL_SCOPES, { error: typeError('"SWARM" or "HIVE"') })
-    .optional()
-    .describe('Nested form only: which journal the entry belongs to. Default "SWARM".'),
-  swarmId: identifier(
-    'swarmId',
-    'Swarm id ("hive" for hive-wide entries, as PocketHive writes). Required unless scope.swarmId is given.',
-  ).optional(),
-  runId: identifier('runId', 'Run of the swarm (a new swarm with the same id is a new run).'),
-  role: text('role', 'Flat form only: role the entry is about; default "ALL".').nullish(),
-  instance: text('instance', 'Flat form only: instance the entry is about; default "ALL".').nullish(),
-  severity: z
-    .enum(SEVERITIES, { error: typeError(`one of ${SEVERITIES.join(', ')}`) })
-    .describe('PocketHive writes INFO, WARN and ERROR; DEBUG is a hive-journal addition.'),
-  direction: z
-    .enum(DIRECTIONS, { error: typeError(`one of ${DIRECTIONS.join(', ')}`) })
-    .describe('IN: received, OUT: sent, LOCAL: observed by the writer itself.'),
-  kind: identifier(
-    'kind',
-    'Event kind, e.g. signal, outcome, local (see docs/event-kinds.md); unknown kinds are accepted.',
-  ),
-  type: identifier('type', 'Event type within the kind, e.g. swarm-start.'),
-  origin: identifier(
-    'origin',
-    'Component that emitted the entry, e.g. orchestrator or a controller instance.',
-  ),
-  correlationId: text('correlationId', 'Correlation id of the operation.').nullish(),
-  idempotencyKey: text(
-    'idempotencyKey',
-    "Idempotency key of the operation (PocketHive's, not the storage key).",
-  ).nullish(),
-  routingKey: text('routingKey', 'AMQP routing key the entry was seen on.').nullish(),
-  data: payload('Entry data (JSON object).'),
-  raw: payload('The raw envelope the entry was projected from (JSON object).'),
-  extra: payload('Anything else (JSON object).'),
-  traceId: z
-    .string({ error: typeError('a string') })
-    .regex(
-      TRACE_ID_PATTERN,
-      'must be a W3C trace id (32 lower-case hex) or an X-Ray trace id (1-xxxxxxxx-xxx…)',
-    )
-    .refine((value) => !/^0+$/.test(value), 'must not be all zeros (an invalid W3C trace id)')
-    .nullish()
-    .describe('Distributed trace id: W3C (32 lower-case hex) or AWS X-Ray (1-8hex-24hex).'),
-  actor: text('actor', 'Who triggered it (user or service).').nullish(),
-  namespacePath: z
-    .array(
-      z
-        .string({ error: typeError('a string') })
-        .max(NAMESPACE_SEGMENT_MAX_BYTES, `must be at most ${NAMESPACE_SEGMENT_MAX_BYTES} characters`)
-        .regex(
-          NAMESPACE_SEGMENT_PATTERN,
-          'must be letters, digits and . _ @ : - (starting with a letter or digit)',
-        ),
-      { error: typeError('an array of strings') },
-    )
-    .max(NAMESPACE_MAX_SEGMENTS, `must have at most ${NAMESPACE_MAX_SEGMENTS} segments`)
-    .nullish()
-    .describe('Tenancy path, outermost first, e.g. ["org", "team", "user"].'),
-};
+    type: identifier('type', 'Event type within the kind, e.g. swarm-start.'),
+    origin: identifier(
+      'origin',
+      'Component that emitted the entry, e.g. orchestrator or a controller instance.',
+    ),
+    correlationId: text('correlationId', 'Correlation id of the operation.').nullish(),
+    idempotencyKey: text(
+      'idempotencyKey',
+      "Idempotency key of the operation (PocketHive's, not the storage key).",
+    ).nullish(),
+    routingKey: text('routingKey', 'AMQP routing key the entry was seen on.').nullish(),
+    data: payload('Entry data (JSON object).'),
+    raw: payload('The raw envelope the entry was projected from (JSON object).'),
+    extra: payload('Anything else (JSON object).'),
+    traceId: z
+      .string({ error: typeError('a string') })
+      .regex(
+        TRACE_ID_PATTERN,
+        'must be a W3C trace id (32 lower-case hex) or an X-Ray trace id (1-xxxxxxxx-xxx…)',
+      )
+      .refine((value) => !/^0+$/.test(value), 'must not be all zeros (an invalid W3C trace id)')
+      .nullish()
+      .describe('Distributed trace id: W3C (32 lower-case hex) or AWS X-Ray (1-8hex-24hex).'),
+    actor: text('actor', 'Who triggered it (user or service).').nullish(),
+    namespacePath: z
+      .array(
+        z
+          .string({ error: typeError('a string') })
+          .max(NAMESPACE_SEGMENT_MAX_BYTES, `must be at most ${NAMESPACE_SEGMENT_MAX_BYTES} characters`)
+          .regex(
+            NAMESPACE_SEGMENT_PATTERN,
+            'must be letters, digits and . _ @ : - (starting with a letter or digit)',
+          ),
+        { error: typeError('an array of strings') },
+      )
+      .max(NAMESPACE_MAX_SEGMENTS, `must have at most ${NAMESPACE_MAX_SEGMENTS} segments`)
+      .nullish()
+      .describe('Tenancy path, outermost first, e.g. ["org", "team", "user"].'),
+  };
+}
 
-const KNOWN_FIELDS: ReadonlySet<string> = new Set(Object.keys(wireShape));
+type Wire = z.output<z.ZodObject<ReturnType<typeof buildWireShape>>> & Record<string, unknown>;
 
-type Wire = z.output<z.ZodObject<typeof wireShape>> & Record<string, unknown>;
+let built: ReturnType<typeof buildSchemas> | undefined;
+
+function schemas() {
+  built ??= buildSchemas();
+  return built;
+}
+
+function buildSchemas() {
+  const wireShape = buildWireShape();
+  return {
+    knownFields: new Set(Object.keys(wireShape)) as ReadonlySet<string>,
+    journalEvent: buildJournalEventSchema(wireShape, false).meta({
+      id: 'JournalEvent',
+      title: 'hive-journal JournalEvent',
+      description:
+        "One journal entry as a producer sends it. Wire-compatible with PocketHive's SwarmJournalEntry / HiveJournalEntry; unknown top-level fields are kept in extra._unknownFields.",
+    }),
+    jsonCheckedJournalEvent: buildJournalEventSchema(wireShape, true),
+  };
+}
 
 /** Top-level fields of an entry that the schema does not know (kept in extra._unknownFields). */
 export function unknownFieldNames(wire: object): string[] {
-  return Object.keys(wire).filter((key) => !KNOWN_FIELDS.has(key));
+  const { knownFields } = schemas();
+  return Object.keys(wire).filter((key) => !knownFields.has(key));
 }
 
 function checkAcrossFields(wire: Wire, ctx: z.RefinementCtx, jsonChecked: boolean): void {
@@ -297,7 +326,7 @@ function toEvent(wire: Wire) {
   };
 }
 
-function journalEventSchema(jsonChecked: boolean) {
+function buildJournalEventSchema(wireShape: ReturnType<typeof buildWireShape>, jsonChecked: boolean) {
   return z
     .object(wireShape, { error: typeError('a JSON object') })
     .catchall(z.unknown())
@@ -305,22 +334,23 @@ function journalEventSchema(jsonChecked: boolean) {
     .transform(toEvent);
 }
 
-/** A producer's journal entry (wire form), validated and normalised (internal form). */
-export const JournalEventSchema = journalEventSchema(false).meta({
-  id: 'JournalEvent',
-  title: 'hive-journal JournalEvent',
-  description:
-    "One journal entry as a producer sends it. Wire-compatible with PocketHive's SwarmJournalEntry / HiveJournalEntry; unknown top-level fields are kept in extra._unknownFields.",
-});
+/** A producer's journal entry (wire form), validated and normalised (internal form); built on first use. */
+export function journalEventSchema() {
+  return schemas().journalEvent;
+}
 
 /**
- * JournalEventSchema for an entry that has passed findJsonProblem as a whole (parseJournalEvent checks
+ * journalEventSchema() for an entry that has passed findJsonProblem as a whole (parseJournalEvent checks
  * it first): the same rules, without checking its payloads and unknown fields as JSON again.
  */
-export const JsonCheckedJournalEventSchema = journalEventSchema(true);
+export function jsonCheckedJournalEventSchema() {
+  return schemas().jsonCheckedJournalEvent;
+}
 
 /** The normalised event, with its storage idempotency key always set. */
-export type JournalEvent = Omit<z.output<typeof JournalEventSchema>, 'eventUid'> & { eventUid: string };
+export type JournalEvent = Omit<z.output<ReturnType<typeof journalEventSchema>>, 'eventUid'> & {
+  eventUid: string;
+};
 
 /** What a producer sends (the JSON Schema describes this). */
-export type JournalEventInput = z.input<typeof JournalEventSchema>;
+export type JournalEventInput = z.input<ReturnType<typeof journalEventSchema>>;

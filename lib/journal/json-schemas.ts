@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { JournalEventSchema } from './event-schema.ts';
+import { journalEventSchema } from './event-schema.ts';
 import { journalEnvelopeSchema } from './parse-message.ts';
 
 /**
@@ -9,7 +9,8 @@ import { journalEnvelopeSchema } from './parse-message.ts';
  * the JSON Schema accepts a superset of what the service accepts.
  */
 export function journalJsonSchemas(): Record<string, object> {
-  const message = z.union([JournalEventSchema, journalEnvelopeSchema(JournalEventSchema)]).meta({
+  const event = journalEventSchema();
+  const message = z.union([event, journalEnvelopeSchema(event)]).meta({
     id: 'JournalMessage',
     title: 'hive-journal queue message body',
     description: 'One JournalEvent, or an envelope {"v": 1, "events": [...]} of up to 1000 of them.',
@@ -17,7 +18,7 @@ export function journalJsonSchemas(): Record<string, object> {
   return {
     'journal-event.schema.json': {
       $id: 'https://hive-journal/schemas/journal-event.schema.json',
-      ...generate(JournalEventSchema),
+      ...generate(event),
     },
     'journal-message.schema.json': {
       $id: 'https://hive-journal/schemas/journal-message.schema.json',

@@ -2,7 +2,7 @@ import { describeIssues } from './describe-issues.ts';
 import { isKnownKind } from './event-kinds.ts';
 import {
   type JournalEvent,
-  JsonCheckedJournalEventSchema,
+  jsonCheckedJournalEventSchema,
   PAYLOAD_FIELDS,
   type PayloadField,
   unknownFieldNames,
@@ -58,7 +58,7 @@ export function parseJournalEvent(
   const inspected = inspectJsonMembers(input, '');
   if (inspected.problem)
     return { ok: false, reason: `${inspected.problem.path}: ${inspected.problem.reason}` };
-  const parsed = JsonCheckedJournalEventSchema.safeParse(input);
+  const parsed = jsonCheckedJournalEventSchema().safeParse(input);
   if (!parsed.success) return { ok: false, reason: describeIssues(parsed.error.issues) };
   const normalised = parsed.data;
   const event: JournalEvent = {
