@@ -19,7 +19,7 @@ import { STORE_EVENTS_SQL } from '../lib/use-cases/store-events.sql.ts';
 import { createLambdaContext } from '../local/event-source/lambda-context.ts';
 import { loadIngestHandler } from '../local/ingest-pipeline.ts';
 import type { BenchDatabase } from './bench-database.ts';
-import { benchEvent, resetJournal } from './ingest.ts';
+import { benchEvent, resetJournal, sqsRecord } from './ingest.ts';
 import { replayDirect } from './statement-replay.ts';
 
 // The cost model: counts this bench measures, times US East (N. Virginia) list prices, against the
@@ -635,25 +635,6 @@ function countDataApiRequests(endpoint: string) {
   };
 }
 
-function sqsRecord(messageId: string, body: string): SQSRecord {
-  return {
-    messageId,
-    receiptHandle: 'bench',
-    body,
-    attributes: {
-      ApproximateReceiveCount: '1',
-      SentTimestamp: String(Date.now()),
-      SenderId: 'bench',
-      ApproximateFirstReceiveTimestamp: String(Date.now()),
-    },
-    messageAttributes: {},
-    md5OfBody: '',
-    eventSource: 'aws:sqs',
-    eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:bench',
-    awsRegion: 'us-east-1',
-  };
-}
-
 /** The bench events as the client prepares and packs them, one SendMessageBatch per entry. */
 function packedBatches(events: number) {
   const sqs = new SQSClient({ region: 'us-east-1' });
@@ -713,7 +694,7 @@ export async function measureCostInputs(
     JOURNAL_DATABASE: db.database,
     AWS_ENDPOINT_URL_RDS_DATA: db.dataApi.endpoint,
   });
-  const records = messages.map((m, i) => sqsRecord(`cost-${i}`, m.body));
+  const records = messages.map((m, i) => sqsRecord(m.body, `cost-${i}`));
   const recordBytes = records.reduce((n, r) => n + JSON.stringify(r).length, 0) / records.length;
   const messagesPerInvocation = Math.max(
     1,

@@ -88,7 +88,7 @@ async function handlerRate(
   const started = performance.now();
   const invoke = async (offset: number) => {
     const Records = Array.from({ length: Math.min(batchSize, events - offset) }, (_, j) =>
-      sqsRecord(benchEvent(offset + j)),
+      sqsRecord(JSON.stringify(benchEvent(offset + j))),
     );
     const context = createLambdaContext({
       functionName: 'ingest',
@@ -118,11 +118,12 @@ async function handlerRate(
   };
 }
 
-function sqsRecord(body: unknown): SQSRecord {
+/** An SQS record of a bench message as the event source hands it to the ingest handler. */
+export function sqsRecord(body: string, messageId: string = randomUUID()): SQSRecord {
   return {
-    messageId: randomUUID(),
+    messageId,
     receiptHandle: 'bench',
-    body: JSON.stringify(body),
+    body,
     attributes: {
       ApproximateReceiveCount: '1',
       SentTimestamp: String(Date.now()),
