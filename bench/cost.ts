@@ -17,9 +17,8 @@ import { readJournalSwarmPage } from '../lib/use-cases/read-journal-swarm-page.t
 import { toStorableEvent } from '../lib/use-cases/storable-event.ts';
 import { STORE_EVENTS_SQL } from '../lib/use-cases/store-events.sql.ts';
 import { createLambdaContext } from '../local/event-source/lambda-context.ts';
-import { loadIngestHandler } from '../local/ingest-pipeline.ts';
 import type { BenchDatabase } from './bench-database.ts';
-import { benchEvent, resetJournal, sqsRecord } from './ingest.ts';
+import { benchEvent, loadBenchIngestHandler, resetJournal, sqsRecord } from './ingest.ts';
 import { replayDirect } from './statement-replay.ts';
 
 // The cost model: counts this bench measures, times US East (N. Virginia) list prices, against the
@@ -686,14 +685,7 @@ export async function measureCostInputs(
   );
   const sqsRequests = 2 * chunks + Math.ceil(messages.length / SQS_MAX_MESSAGES_PER_BATCH);
 
-  process.env.POWERTOOLS_METRICS_DISABLED = 'true';
-  process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
-  const handler = await loadIngestHandler({
-    JOURNAL_CLUSTER_ARN: db.dataApi.resourceArn,
-    JOURNAL_SECRET_ARN: db.dataApi.secretArn,
-    JOURNAL_DATABASE: db.database,
-    AWS_ENDPOINT_URL_RDS_DATA: db.dataApi.endpoint,
-  });
+  const handler = await loadBenchIngestHandler(db);
   const records = messages.map((m, i) => sqsRecord(m.body, `cost-${i}`));
   const recordBytes = records.reduce((n, r) => n + JSON.stringify(r).length, 0) / records.length;
   const messagesPerInvocation = Math.max(

@@ -269,16 +269,21 @@ async function singleRowRate(db: BenchDatabase, events: number) {
 
 const round = (n: number) => Math.round(n * 1000) / 1000;
 
-/** Ingest throughput through the real handler at batch 10/100/1,000, against COPY and single-row INSERTs. */
-export async function benchIngest(db: BenchDatabase, scale: { events: number }) {
+/** The real ingest handler on the bench database's local Data API, its metrics and logs silenced. */
+export function loadBenchIngestHandler(db: BenchDatabase) {
   process.env.POWERTOOLS_METRICS_DISABLED = 'true';
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
-  const handler = await loadIngestHandler({
+  return loadIngestHandler({
     JOURNAL_CLUSTER_ARN: db.dataApi.resourceArn,
     JOURNAL_SECRET_ARN: db.dataApi.secretArn,
     JOURNAL_DATABASE: db.database,
     AWS_ENDPOINT_URL_RDS_DATA: db.dataApi.endpoint,
   });
+}
+
+/** Ingest throughput through the real handler at batch 10/100/1,000, against COPY and single-row INSERTs. */
+export async function benchIngest(db: BenchDatabase, scale: { events: number }) {
+  const handler = await loadBenchIngestHandler(db);
   await handlerRate(db, handler, 1000, 100); // warm-up: JIT, pools, plans
   const handlerRates = [];
   for (const batchSize of [10, 100, 1000]) {
