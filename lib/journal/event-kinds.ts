@@ -71,7 +71,8 @@ export const EVENT_KINDS: readonly EventKind[] = [
   {
     kind: 'event',
     scopes: ['SWARM'],
-    summary: 'An alert from a component (AlertMessage); data.code, data.message, data.context.',
+    summary:
+      'An alert from a component (AlertMessage); data.code (see ALERT_CODES), data.message, data.context.',
     types: ['alert'],
     openTypes: false,
     source: 'SwarmJournalEntries.inAlert/outAlert; the UI treats kind=event, type=alert as an alert',
@@ -79,10 +80,11 @@ export const EVENT_KINDS: readonly EventKind[] = [
   {
     kind: 'local',
     scopes: ['SWARM'],
-    summary: 'Something the swarm controller observed itself.',
+    summary:
+      "Something the swarm controller observed itself; worker-error: a worker's status-delta errorCount rose (data.errorCount, errorDelta).",
     types: ['worker-error', 'swarm-health-degraded', 'swarm-health-recovered'],
     openTypes: true,
-    source: 'SwarmJournalEntries.local, SwarmHealthJournal, worker status handler',
+    source: 'SwarmJournalEntries.local, SwarmHealthJournal, SwarmWorkerErrorJournal',
   },
   {
     kind: 'plan',
@@ -197,6 +199,68 @@ export const EVENT_KINDS: readonly EventKind[] = [
     openTypes: false,
     source:
       'hive-journal lib/use-cases/journal-operator-action.ts (the write routes, origin hive-journal-api)',
+  },
+];
+
+/** What an alert code marks on the dashboard: a guard kicking in, data running out, the data path failing. */
+export type AlertCodeCategory = 'guard' | 'data-exhaustion' | 'data-path-failure';
+
+/** An alert code (data.code of kind=event, type=alert) the dashboard annotates, read from PocketHive. */
+export interface AlertCode {
+  readonly code: string;
+  /** The data.context.phase the alert must carry to be in this category, when the code alone does not say. */
+  readonly phase?: string;
+  readonly category: AlertCodeCategory;
+  /** False for codes PocketHive's spec reserves but its canonical alert factory does not emit (v0.15.35). */
+  readonly emitted: boolean;
+  readonly summary: string;
+  /** Where PocketHive emits or reserves it. */
+  readonly source: string;
+}
+
+/**
+ * The alert codes of guards, data exhaustion and data-path failures. PocketHive carries these only as
+ * alert codes (no kind or type of their own); its buffer guard journals nothing.
+ */
+export const ALERT_CODES: readonly AlertCode[] = [
+  {
+    code: 'io.out-of-data',
+    category: 'data-exhaustion',
+    emitted: true,
+    summary:
+      "A worker's input ran out of data (its ioState.work.input turned out-of-data); data.context.dataset and the input's context.",
+    source: 'Alerts.ioOutOfData, from WorkerControlPlaneRuntime on the transition (common/worker-sdk)',
+  },
+  {
+    code: 'generator.limit-reached',
+    category: 'data-exhaustion',
+    emitted: false,
+    summary: 'A generator reached its message or time limit (reserved).',
+    source: 'docs/ARCHITECTURE.md §3.6 and the control-plane spec, as a possible future code',
+  },
+  {
+    code: 'runtime.exception',
+    phase: 'work',
+    category: 'data-path-failure',
+    emitted: true,
+    summary:
+      'A worker failed on a work item (dispatch, decode, rejected async dispatch, templating); data.errorType, data.context.worker, messageId, callId, traceId.',
+    source:
+      'Alerts.fromException with phase work, from WorkerControlPlaneRuntime.publishWorkError (common/worker-sdk)',
+  },
+  {
+    code: 'io.downstream-error',
+    category: 'data-path-failure',
+    emitted: false,
+    summary: "A worker's output failed downstream (reserved).",
+    source: 'docs/ARCHITECTURE.md §3.6 and the control-plane spec, as a possible future code',
+  },
+  {
+    code: 'io.backpressure',
+    category: 'guard',
+    emitted: false,
+    summary: "Backpressure on a worker's IO (reserved); the only guard code PocketHive names.",
+    source: 'docs/ARCHITECTURE.md §3.6 and the control-plane spec, as a possible future code',
   },
 ];
 

@@ -56,25 +56,75 @@ export function unsafeInterpolations(sql: string, declared: readonly string[]): 
 }
 
 export interface Expansion {
+  /** The dashboard's time range, as Grafana hands it to the datasource (an instant, ISO 8601). */
   readonly from: string;
   readonly to: string;
   readonly values: Readonly<Record<string, string>>;
 }
 
 /**
- * Expands a query as Grafana's PostgreSQL datasource would, for running it against a real database:
- * time macros to the range, `${name:sqlstring}` to the quoted value.
+ * Grafana's `sqlstring` format (public/app/features/templating/formatRegistry.ts): the value in single
+ * quotes with each quote doubled, and nothing else escaped. PostgreSQL's standard strings then read
+ * backslashes, newlines and `$` literally.
+ */
+export function sqlString(value: string): string {
+  return `'${value.replaceAll("'", "''")}'`;
+}
+
+/**
+ * Renders a query as Grafana runs it on PostgreSQL, in Grafana's order: the browser interpolates the
+ * variables (one pass, `${name:sqlstring}` to the quoted value; a value is never interpolated again),
+ * then the datasource's backend expands the `$__macro(...)` calls over the whole text, string literals
+ * included, as its macro engine's regular expression does (pkg/tsdb/grafana-postgresql-datasource/macros.go),
+ * with Grafana's expansions of the time macros SAFE_MACROS names. Any other macro is an error here;
+ * Grafana knows a few more (`$__time`, `$__unixEpoch...`) and errs on the rest.
  */
 export function expandForPostgres(sql: string, expansion: Expansion): string {
-  const quote = (value: string) => `'${value.replaceAll("'", "''")}'`;
-  return sql
-    .replace(/\$__timeFilter\(([^)]+)\)/g, (_all, column: string) => {
-      return `${column.trim()} BETWEEN ${quote(expansion.from)} AND ${quote(expansion.to)}`;
-    })
-    .replace(/\$__timeFrom\(\)/g, quote(expansion.from))
-    .replace(/\$__timeTo\(\)/g, quote(expansion.to))
-    .replace(/\$__timeGroupAlias\(([^,]+),\s*'(\d+)m'\)/g, (_all, column: string, minutes: string) => {
-      return `to_timestamp(floor(extract(epoch from ${column.trim()}) / ${Number(minutes) * 60}) * ${Number(minutes) * 60}) AS "time"`;
-    })
-    .replace(/\$\{(\w+):sqlstring\}/g, (_all, name: string) => quote(expansion.values[name] ?? ''));
+  const interpolated = sql.replace(/\$\{(\w+):sqlstring\}/g, (_all, name: string) =>
+    sqlString(expansion.values[name] ?? ''),
+  );
+  return interpolated.replace(/\$([_a-zA-Z0-9]+)\(([^)]*)\)/g, (_all, name: string, params: string) =>
+    postgresMacro(
+      name,
+      params.split(',').map((arg) => arg.trim()),
+      expansion,
+    ),
+  );
+}
+
+/** Grafana's formatting of a time bound: RFC 3339 in UTC, fractional seconds only when there are any. */
+function rfc3339(instant: string): string {
+  return new Date(instant).toISOString().replace(/\.?0+Z$/, 'Z');
+}
+
+function intervalSeconds(text: string | undefined): number {
+  const match = /^(\d+)(ms|s|m|h|d)$/.exec((text ?? '').replaceAll("'", ''));
+  if (!match) throw new Error(`error parsing interval ${text}`);
+  const unit = { ms: 0.001, s: 1, m: 60, h: 3600, d: 86_400 }[match[2] as 'ms' | 's' | 'm' | 'h' | 'd'];
+  return Number(match[1]) * unit;
+}
+
+/** The expansion of one of SAFE_MACROS, as Grafana's PostgreSQL macro engine writes it. */
+function postgresMacro(name: string, args: string[], expansion: Expansion): string {
+  const [column] = args;
+  const from = rfc3339(expansion.from);
+  const to = rfc3339(expansion.to);
+  const group = () => {
+    const seconds = intervalSeconds(args[1]);
+    return `floor(extract(epoch from ${column})/${seconds})*${seconds}`;
+  };
+  switch (name) {
+    case '__timeFilter':
+      return `${column} BETWEEN '${from}' AND '${to}'`;
+    case '__timeFrom':
+      return `'${from}'`;
+    case '__timeTo':
+      return `'${to}'`;
+    case '__timeGroup':
+      return group();
+    case '__timeGroupAlias':
+      return `${group()} AS "time"`;
+    default:
+      throw new Error(`unknown macro "${name}"`);
+  }
 }

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, test } from 'vitest';
-import { EVENT_KINDS, isKnownKind } from '../../lib/journal/event-kinds.ts';
+import { ALERT_CODES, EVENT_KINDS, isKnownKind } from '../../lib/journal/event-kinds.ts';
 import { isLifecycleEvent, lifecycleStateOf } from '../../lib/journal/run-lifecycle.ts';
 
 function verdict(kind: string, type: string, status?: string) {
@@ -40,13 +40,7 @@ describe('the event-kind catalogue', () => {
   });
 
   test('is documented in docs/event-kinds.md, every kind and every type', async () => {
-    const doc = await readFile(new URL('../../docs/event-kinds.md', import.meta.url), 'utf8');
-    const tableRowKeys = new Set(
-      doc
-        .split('\n')
-        .filter((line) => line.startsWith('|'))
-        .map((line) => line.split('|')[1]?.trim()),
-    );
+    const { doc, tableRowKeys } = await eventKindsDoc();
 
     const missing = EVENT_KINDS.flatMap((entry) => [
       // A table row of its own, "| `kind` |", however the formatter pads the cell.
@@ -58,7 +52,25 @@ describe('the event-kind catalogue', () => {
 
     expect(missing).toEqual([]);
   });
+
+  test('documents every alert code in a table row of its own in docs/event-kinds.md', async () => {
+    const { tableRowKeys } = await eventKindsDoc();
+
+    expect(ALERT_CODES.filter((entry) => !tableRowKeys.has(`\`${entry.code}\``))).toEqual([]);
+  });
 });
+
+/** docs/event-kinds.md, and the first cells of its table rows ("| `kind` |", however it is padded). */
+async function eventKindsDoc(): Promise<{ doc: string; tableRowKeys: Set<string | undefined> }> {
+  const doc = await readFile(new URL('../../docs/event-kinds.md', import.meta.url), 'utf8');
+  const tableRowKeys = new Set(
+    doc
+      .split('\n')
+      .filter((line) => line.startsWith('|'))
+      .map((line) => line.split('|')[1]?.trim()),
+  );
+  return { doc, tableRowKeys };
+}
 
 describe('lifecycleStateOf', () => {
   test.each([
