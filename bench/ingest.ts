@@ -207,7 +207,7 @@ export function storeStatementBatches(sql: string, events: number, batchSize = 1
   const batches: RecordedStatement[] = [];
   for (let offset = 0; offset < events; offset += batchSize) {
     const rows = storableBenchRows(offset, Math.min(batchSize, events - offset));
-    batches.push({ sql, parameters: { events: json(rows), rejected: json([]) } });
+    batches.push({ sql, parameters: { events: json(rows), rejected: json([]), sentAt: json([]) } });
   }
   return batches;
 }

@@ -26,7 +26,11 @@ async function ingest(event: SQSEvent, context: Context): Promise<SQSBatchRespon
       payloadLimits: config.payloadLimits,
       source: event.Records[0]?.eventSourceARN,
     },
-    event.Records.map((record) => ({ messageId: record.messageId, body: record.body })),
+    event.Records.map((record) => ({
+      messageId: record.messageId,
+      body: record.body,
+      sentAtMs: Number(record.attributes.SentTimestamp),
+    })),
   );
   recordIngestMetrics(metrics, report, performance.now() - started);
   // Powertools builds the partial batch response: a message whose statement failed is reported, so

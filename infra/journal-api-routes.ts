@@ -14,6 +14,7 @@ export const JOURNAL_API_ROUTES: readonly JournalApiRoute[] = [
   { method: 'GET', path: '/api/swarms/{swarmId}/journal/page', access: 'read' },
   { method: 'GET', path: '/api/swarms/{swarmId}/journal', access: 'read' },
   { method: 'GET', path: '/api/swarms/{swarmId}/journal/runs', access: 'read' },
+  { method: 'GET', path: '/api/swarms/{swarmId}/health', access: 'read' },
   { method: 'GET', path: '/api/journal/swarm/runs', access: 'read' },
   { method: 'POST', path: '/api/journal/swarm/runs/{runId}/meta', access: 'write' },
   { method: 'POST', path: '/api/swarms/{swarmId}/journal/pin', access: 'write' },

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { lazySchema } from '../http/lazy-schema.ts';
+import { parseNamespacePrefix } from '../journal/namespace-prefix.ts';
 import { STRING_FIELD_MAX_BYTES } from '../journal/row-budget.ts';
 import type { HivePageQuery } from '../use-cases/read-journal-hive-page.ts';
 import { PAGE_DEFAULT_LIMIT, PAGE_MAX_LIMIT } from '../use-cases/read-journal-page.ts';
@@ -35,6 +36,10 @@ const runId = single(text(bytes.runId)).describe(
 const filterFields = {
   correlationId: single(text(bytes.correlationId)).describe('Exact correlation id.'),
   traceId: single(traceId).describe('Exact trace id (W3C or X-Ray).'),
+  actor: single(text(bytes.actor)).describe('hive-journal: exact actor (who triggered the event).'),
+  namespace: single(parseNamespacePrefix).describe(
+    'hive-journal: events whose namespacePath starts with these segments, joined with / (acme/team-a).',
+  ),
   kind: listOf(text(bytes.kind)).describe('Event kinds, repeated or comma-separated (any of).'),
   type: listOf(text(bytes.type)).describe('Event types, repeated or comma-separated (any of).'),
   severity: listOf(severity(FILTER_SEVERITIES)).describe(
@@ -92,6 +97,8 @@ function filterOf(query: FilterInput) {
   return {
     correlationId: query.correlationId,
     traceId: query.traceId,
+    actor: query.actor,
+    namespacePrefix: query.namespace,
     kinds: query.kind,
     types: query.type,
     severities: query.severity,

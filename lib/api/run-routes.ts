@@ -4,6 +4,7 @@ import { ok } from '../http/http-response.ts';
 import { parseJsonBody, parseParams, parseQuery } from '../http/parse-input.ts';
 import type { Route } from '../http/router.ts';
 import { listRuns, listSwarmRuns, type RunsFilter, type RunsList } from '../use-cases/list-runs.ts';
+import { readSwarmHealth } from '../use-cases/read-swarm-health.ts';
 import { updateRunMeta } from '../use-cases/update-run-meta.ts';
 import type { ApiDeps } from './api-deps.ts';
 import {
@@ -13,6 +14,8 @@ import {
   RunSummarySchema,
   RunsQuery,
   RunsResponse,
+  SwarmHealthQuery,
+  SwarmHealthResponse,
   SwarmRunsParams,
 } from './run-schemas.ts';
 
@@ -60,6 +63,38 @@ export const runRoutes: Route<ApiDeps>[] = [
       const list = await listSwarmRuns(deps, { ...filter, swarmId });
       if (list === null) throw new NotFoundError(`No journal runs of swarm ${swarmId}.`);
       return listed(list, filter.limit);
+    },
+  },
+  {
+    method: 'GET',
+    path: '/api/swarms/{swarmId}/health',
+    doc: {
+      summary: "A swarm's health now",
+      description:
+        'hive-journal addition: healthy, degraded, failing, stale or stopped, derived from the run statistics ' +
+        'ingest keeps (docs/swarm-health.md), for the run the swarm journal shows unless runId names one. ' +
+        'Answers 404 when the journal knows no such run.',
+      tags: ['runs'],
+      params: SwarmRunsParams,
+      query: SwarmHealthQuery,
+      responses: {
+        200: { description: 'The health and what it was derived from.', schema: SwarmHealthResponse },
+        404: { description: 'No run of this swarm (or no such run) is known.' },
+      },
+      access: 'read',
+    },
+    handle: async (request, deps) => {
+      const { swarmId } = parseParams(SwarmRunsParams, request.params);
+      const { runId } = parseQuery(SwarmHealthQuery, request);
+      const report = await readSwarmHealth(deps, { swarmId, runId });
+      if (report === null) {
+        throw new NotFoundError(
+          runId === undefined
+            ? `No journal runs of swarm ${swarmId}.`
+            : `No run ${runId} of swarm ${swarmId}.`,
+        );
+      }
+      return ok(report);
     },
   },
   {
@@ -112,6 +147,8 @@ function runsFilter(query: z.output<typeof RunsQuery>): RunsFilter {
     testPlan: query.testPlan,
     tags: query.tag,
     q: query.q,
+    actor: query.actor,
+    namespacePrefix: query.namespace,
     limit: query.limit,
   };
 }

@@ -1,7 +1,10 @@
 import * as z from 'zod';
 import { lazySchema } from '../http/lazy-schema.ts';
 import { normaliseTimestamp } from '../journal/event-timestamp.ts';
-import { unstorableTextReason } from '../journal/storable-text.ts';
+import { parseNamespacePrefix } from '../journal/namespace-prefix.ts';
+import { STRING_FIELD_MAX_BYTES } from '../journal/row-budget.ts';
+import { hasControlCharacter, unstorableTextReason, utf8Bytes } from '../journal/storable-text.ts';
+import { SWARM_HEALTH_REASONS, SWARM_HEALTH_STATES } from '../journal/swarm-health.ts';
 
 /**
  * The zod schemas of the runs routes: what they parse and what the OpenAPI document shows.
@@ -11,6 +14,8 @@ import { unstorableTextReason } from '../journal/storable-text.ts';
 
 /** Longest value accepted for a text filter or an id in the path. */
 const MAX_FILTER_CHARS = 256;
+/** What ingest stores of an actor (who triggered an event). */
+const ACTOR_MAX_BYTES = STRING_FIELD_MAX_BYTES.actor;
 /** Bounds of stored metadata: a run row must stay far below the Data API's 64 KB per row. */
 export const MAX_TEST_PLAN_CHARS = 512;
 export const MAX_DESCRIPTION_CHARS = 8192;
@@ -102,6 +107,36 @@ export const RunsQuery = z.object({
   q: optionalText(
     'Case-insensitive substring of the run id, swarm id, scenario id, test plan, description or tags (the Hive UI search).',
   ),
+  actor: z
+    .string()
+    .trim()
+    .refine(
+      (value) => utf8Bytes(value) <= ACTOR_MAX_BYTES,
+      `must be at most ${ACTOR_MAX_BYTES} bytes (UTF-8)`,
+    )
+    .refine(storable, STORABLE)
+    .refine((value) => !hasControlCharacter(value), 'must not contain control characters')
+    .transform((value) => (value === '' ? undefined : value))
+    .optional()
+    .describe(
+      'hive-journal addition: only runs whose first actor is this one (exact; the actor of the first swarm event that carried one).',
+    ),
+  namespace: z
+    .string()
+    .trim()
+    .transform((value, ctx): string[] | undefined => {
+      if (value === '') return undefined;
+      const parsed = parseNamespacePrefix(value);
+      if ('error' in parsed) {
+        ctx.addIssue({ code: 'custom', message: parsed.error });
+        return z.NEVER;
+      }
+      return parsed.value;
+    })
+    .optional()
+    .describe(
+      "hive-journal addition: only runs whose namespace starts with these segments, joined with / (the namespacePath of the run's first swarm event that carried one).",
+    ),
 });
 
 const pathId = (name: string) =>
@@ -171,6 +206,49 @@ export const RunSummarySchema = lazySchema(() =>
       .string()
       .nullable()
       .describe('hive-journal addition: the swarm state the latest lifecycle event implies.'),
+    health: RunHealthSchema().describe("hive-journal addition: the run's health now (docs/swarm-health.md)."),
+  }),
+);
+
+/** A run's health (docs/swarm-health.md): the state and every rule that holds. */
+export const RunHealthSchema = lazySchema(() =>
+  z.object({
+    state: z.enum(SWARM_HEALTH_STATES),
+    reasons: z
+      .array(z.enum(SWARM_HEALTH_REASONS))
+      .describe('Every rule that holds, in rule order; the first decided the state.'),
+    errorShare: z
+      .number()
+      .nullable()
+      .describe("Share of the swarm's events in the last 5 minutes that are ERROR; null without events."),
+    silentSeconds: z.number().int().nullable().describe("Seconds since the run's latest event."),
+    backpressureOpenSince: z
+      .string()
+      .nullable()
+      .describe('Start of the open backpressure episode (ISO-8601); null when none is open.'),
+  }),
+);
+
+/** GET /api/swarms/{swarmId}/health. */
+export const SwarmHealthQuery = z.object({
+  runId: optionalText(
+    'The run; when omitted, the run the swarm journal shows (active, latest, latest pinned).',
+  ),
+});
+
+export const SwarmHealthResponse = lazySchema(() =>
+  RunHealthSchema().extend({
+    swarmId: z.string(),
+    runId: z.string(),
+    resolvedBy: z.enum(['requested', 'active', 'latest', 'pinned']),
+    lifecycleState: z.string().nullable(),
+    lastTs: z.string().nullable().describe("The run's latest event (ISO-8601, UTC)."),
+    evaluatedAt: z.string().describe('The instant the health was derived for.'),
+    rules: z.object({
+      errorWindowSeconds: z.number(),
+      failingErrorShare: z.number(),
+      staleAfterSeconds: z.number(),
+    }),
   }),
 );
 

@@ -55,7 +55,7 @@ const UUID_PATTERN =
 // W3C trace-context trace-id, or an AWS X-Ray trace id.
 const TRACE_ID_PATTERN = /^(?:[0-9a-f]{32}|1-[0-9a-f]{8}-[0-9a-f]{24})$/;
 // Path-safe, needs no quoting in a TEXT[]'s text form, never "." or "..".
-const NAMESPACE_SEGMENT_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._@:-]*$/;
+export const NAMESPACE_SEGMENT_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._@:-]*$/;
 
 type BoundedField = keyof typeof STRING_FIELD_MAX_BYTES;
 

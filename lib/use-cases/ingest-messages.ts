@@ -12,6 +12,8 @@ import { STORE_EVENTS_SQL } from './store-events.sql.ts';
 export interface QueueMessage {
   readonly messageId: string;
   readonly body: string;
+  /** When SQS received it (its SentTimestamp attribute, ms since the epoch), for the queue-wait histogram. */
+  readonly sentAtMs?: number;
 }
 
 /** What happened to one message: its events stored (and/or its bad parts quarantined), or failed. */
@@ -53,6 +55,8 @@ export const DEFAULT_MAX_STATEMENT_BYTES = 3.5 * 1024 * 1024;
 interface PreparedMessage {
   readonly messageId: string;
   readonly body: string;
+  /** Counted in the queue-wait histogram by the statement that stores it (its first part's). */
+  readonly sentAtMs: number | null;
   readonly events: StorableEvent[];
   readonly rejected: QuarantineRecord[];
   /** Each row of events and of rejected as embedded JSON text, in bytes (see travellingBytes). */
@@ -141,6 +145,7 @@ function prepareMessage(deps: IngestDeps, message: QueueMessage): PreparedMessag
     return withBytes({
       messageId: message.messageId,
       body: message.body,
+      sentAtMs: sentAtOf(message),
       events: [],
       eventBytes: [],
       rejected,
@@ -165,6 +170,7 @@ function prepareMessage(deps: IngestDeps, message: QueueMessage): PreparedMessag
   return withBytes({
     messageId: message.messageId,
     body: message.body,
+    sentAtMs: sentAtOf(message),
     events,
     eventBytes: events.map((row, i) =>
       storableEventTextBytes(row, (parsed.events[i] as AcceptedEvent).payloadTextBytes),
@@ -179,6 +185,12 @@ function prepareMessage(deps: IngestDeps, message: QueueMessage): PreparedMessag
   });
 }
 
+/** A plausible SentTimestamp (a whole number of ms since the epoch), or null. */
+function sentAtOf(message: QueueMessage): number | null {
+  const sentAt = message.sentAtMs;
+  return sentAt !== undefined && Number.isSafeInteger(sentAt) && sentAt > 0 ? sentAt : null;
+}
+
 /** The text of one entry of an envelope, for the quarantine (the body itself for a single event). */
 function entryText(body: string, index: number): string {
   const parsed = JSON.parse(body) as { events?: unknown[] };
@@ -187,8 +199,17 @@ function entryText(body: string, index: number): string {
 
 /** Sizes a message as it travels (see travellingBytes). */
 function withBytes(message: Omit<PreparedMessage, 'bytes'>): PreparedMessage {
-  return { ...message, bytes: travellingBytes(message.eventBytes) + travellingBytes(message.rejectedBytes) };
+  return {
+    ...message,
+    bytes:
+      travellingBytes(message.eventBytes) +
+      travellingBytes(message.rejectedBytes) +
+      (message.sentAtMs === null ? 0 : SENT_AT_BYTES),
+  };
 }
+
+/** A SentTimestamp in the sentAt array: up to 16 digits and a comma. */
+const SENT_AT_BYTES = 17;
 
 /**
  * Bytes of an array of rows as it travels: JSON text inside the request's JSON, escaped twice
@@ -220,21 +241,27 @@ function statementParts(message: PreparedMessage, maxBytes: number): PreparedMes
   let eventBytes: number[] = [];
   let rejected: QuarantineRecord[] = [];
   let rejectedBytes: number[] = [];
-  let bytes = 0;
+  // only the first part counts the message's queue wait, and carries its SentTimestamp
+  let sentAtMs = message.sentAtMs;
+  let bytes = sentAtMs === null ? 0 : SENT_AT_BYTES;
+  let rows = 0;
   const flush = () => {
-    if (bytes > 0) parts.push({ ...message, events, eventBytes, rejected, rejectedBytes, bytes });
+    if (rows > 0) parts.push({ ...message, sentAtMs, events, eventBytes, rejected, rejectedBytes, bytes });
     events = [];
     eventBytes = [];
     rejected = [];
     rejectedBytes = [];
+    sentAtMs = null;
     bytes = 0;
+    rows = 0;
   };
   // One row alone as it travels: its embedded bytes and the 2 quotes of its own string.
   const add = (embeddedBytes: number, push: () => void) => {
     const rowBytes = embeddedBytes + 2;
-    if (bytes > 0 && bytes + rowBytes > maxBytes) flush();
+    if (rows > 0 && bytes + rowBytes > maxBytes) flush();
     push();
     bytes += rowBytes;
+    rows += 1;
   };
   message.events.forEach((event, i) => {
     const embedded = message.eventBytes[i] as number;
@@ -301,10 +328,12 @@ async function storeChunk(deps: IngestDeps, chunk: readonly PreparedMessage[]): 
   const events = chunk.flatMap((message) => message.events);
   const rejected = chunk.flatMap((message) => message.rejected);
   if (events.length === 0 && rejected.length === 0) return { stored: 0, statements: 0 };
+  const sentAt = chunk.flatMap((message) => (message.sentAtMs === null ? [] : [message.sentAtMs]));
   try {
     const { rows } = await deps.sql.execute<StoreRow>(STORE_EVENTS_SQL, {
       events: json(events),
       rejected: json(rejected),
+      sentAt: json(sentAt),
     });
     return { stored: rows[0]?.stored ?? 0, statements: 1 };
   } catch (error) {
@@ -334,6 +363,7 @@ function refusedByDatabase(deps: IngestDeps, message: PreparedMessage, error: un
   return withBytes({
     messageId: message.messageId,
     body,
+    sentAtMs: message.sentAtMs,
     events: [],
     eventBytes: [],
     rejected,

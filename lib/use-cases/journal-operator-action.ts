@@ -87,5 +87,7 @@ export async function journalOperatorAction(
   await deps.sql.execute(STORE_EVENTS_SQL, {
     events: json([toStorableEvent(parsed.event)]),
     rejected: json([]),
+    // not from the queue: no queue wait to count
+    sentAt: json([]),
   });
 }

@@ -1,3 +1,5 @@
+import { namespacePrefixSql } from '../journal/namespace-prefix.ts';
+
 /**
  * One chunk of the runs index, read from the maintained run table (journal_run: metadata and
  * statistics kept on ingest) and the pinned captures (journal_capture), never from journal_event.
@@ -17,6 +19,10 @@
  * 1 MiB limit whatever the descriptions and tags; the statement returns chunk :chunk (0-based) and
  * how many chunks there are.
  */
+const LIVE_COLUMNS = `swarm_id, run_id, first_ts, last_ts, entries, warn_count, error_count, lifecycle_state,
+    scenario_id, test_plan, description, tags, actor, namespace_path, backpressure_started_ts,
+    backpressure_stopped_ts`;
+
 export const LIST_RUNS_SQL = `
 WITH pinned AS (
   SELECT swarm_id, run_id, first_ts, last_ts, entries
@@ -25,26 +31,26 @@ WITH pinned AS (
     AND (:swarmId::text IS NULL OR swarm_id = :swarmId::text)
     AND (:runId::text IS NULL OR run_id = :runId::text)
 ), live AS (
-  SELECT swarm_id, run_id, first_ts, last_ts, entries, warn_count, error_count, lifecycle_state,
-    scenario_id, test_plan, description, tags
+  SELECT ${LIVE_COLUMNS}
   FROM journal_run
   WHERE NOT :newestOnly
     AND (:swarmId::text IS NULL OR swarm_id = :swarmId::text)
     AND (:runId::text IS NULL OR run_id = :runId::text)
+    -- also below, for pinned runs; here so that the actor and namespace indexes can serve it
+    AND (:actor::text IS NULL OR actor = :actor::text)
+    AND (:namespaceRoot::text IS NULL OR ${namespacePrefixSql('namespace_path')})
   UNION ALL
   -- Unfiltered (:newestOnly): a run that is not pinned is listed by its last entry, so only the
   -- newest :limit runs with entries can make the list (read off idx_journal_run_last_ts, not the
   -- whole table); a pinned run's live part joins its capture whatever its age.
   SELECT * FROM (
-    (SELECT swarm_id, run_id, first_ts, last_ts, entries, warn_count, error_count, lifecycle_state,
-      scenario_id, test_plan, description, tags
+    (SELECT ${LIVE_COLUMNS}
      FROM journal_run
      WHERE entries > 0
      ORDER BY last_ts DESC NULLS LAST, swarm_id, run_id
      LIMIT :limit)
     UNION
-    SELECT r.swarm_id, r.run_id, r.first_ts, r.last_ts, r.entries, r.warn_count, r.error_count,
-      r.lifecycle_state, r.scenario_id, r.test_plan, r.description, r.tags
+    SELECT ${LIVE_COLUMNS.replace(/(\w+)/g, 'r.$1')}
     FROM journal_run r
     JOIN pinned p ON p.swarm_id = r.swarm_id AND p.run_id = r.run_id
   ) AS newest
@@ -58,12 +64,13 @@ WITH pinned AS (
     l.first_ts AS live_first_ts, l.last_ts AS live_last_ts, l.entries AS live_entries,
     p.first_ts AS pinned_first_ts, p.last_ts AS pinned_last_ts, p.entries AS pinned_entries,
     l.scenario_id, l.test_plan, l.description, l.tags,
-    COALESCE(l.warn_count, 0) AS warn_count, COALESCE(l.error_count, 0) AS error_count, l.lifecycle_state
+    COALESCE(l.warn_count, 0) AS warn_count, COALESCE(l.error_count, 0) AS error_count, l.lifecycle_state,
+    l.actor, l.namespace_path, l.backpressure_started_ts, l.backpressure_stopped_ts
   FROM live l
   FULL JOIN pinned p ON p.swarm_id = l.swarm_id AND p.run_id = l.run_id
 ), merged AS (
   SELECT swarm_id, run_id, pinned, scenario_id, test_plan, description, tags, warn_count, error_count,
-    lifecycle_state,
+    lifecycle_state, actor, namespace_path, backpressure_started_ts, backpressure_stopped_ts,
     CASE WHEN NOT pinned THEN live_first_ts
       WHEN use_live THEN COALESCE(pinned_first_ts, live_first_ts) ELSE pinned_first_ts END AS first_ts,
     CASE WHEN NOT pinned OR use_live THEN live_last_ts ELSE pinned_last_ts END AS last_ts,
@@ -79,9 +86,11 @@ WITH pinned AS (
   SELECT merged.*,
     CASE WHEN :pinnedOnly THEN last_ts IS NULL ELSE last_ts IS NOT NULL END AS nulls_rank,
     octet_length(concat(swarm_id, run_id, scenario_id, test_plan, description, tags::text, lifecycle_state))
-      + 160 AS row_bytes
+      + 260 AS row_bytes
   FROM merged
   WHERE (:scenarioId::text IS NULL OR scenario_id = :scenarioId::text)
+    AND (:actor::text IS NULL OR actor = :actor::text)
+    AND (:namespaceRoot::text IS NULL OR ${namespacePrefixSql('namespace_path')})
     AND (:testPlan::text IS NULL OR test_plan = :testPlan::text)
     AND (:tags::jsonb = '[]'::jsonb OR tags @> :tags::jsonb)
     AND (:q::text IS NULL
@@ -108,12 +117,19 @@ WITH pinned AS (
     WINDOW w AS (ORDER BY nulls_rank, last_ts DESC, pinned DESC, swarm_id, run_id ROWS UNBOUNDED PRECEDING)
   ) AS numbered
 )
-SELECT swarm_id, run_id, first_ts, last_ts, entries, pinned, scenario_id, test_plan, tags::text AS tags,
-  description, warn_count, error_count, lifecycle_state,
+SELECT c.swarm_id, c.run_id, c.first_ts, c.last_ts, c.entries, c.pinned, c.scenario_id, c.test_plan,
+  c.tags::text AS tags, c.description, c.warn_count, c.error_count, c.lifecycle_state,
+  c.backpressure_started_ts, c.backpressure_stopped_ts,
+  COALESCE(w.events, 0)::bigint AS window_events, COALESCE(w.errors, 0)::bigint AS window_errors,
   (SELECT max(chunk) + 1 FROM chunked) AS chunks
-FROM chunked
-WHERE chunk = :chunk
-ORDER BY position
+FROM chunked c
+-- the swarm's error window (health), for a run with events in it: a ring of at most 10 rows per swarm
+LEFT JOIN LATERAL (
+  SELECT sum(m.events) AS events, sum(m.errors) AS errors FROM journal_swarm_minute m
+  WHERE m.swarm_id = c.swarm_id AND m.minute > :windowStart::timestamptz AND m.minute <= :now::timestamptz
+) AS w ON c.last_ts > :windowStart::timestamptz
+WHERE c.chunk = :chunk
+ORDER BY c.position
 `;
 
 /** Whether the journal knows any run of a swarm (events, metadata or a pinned capture). */

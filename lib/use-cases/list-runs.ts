@@ -1,5 +1,8 @@
 import { json, timestamp } from '../db/sql-parameters.ts';
 import { dateFromSqlTimestamp } from '../db/sql-timestamp.ts';
+import { namespacePrefixParameters } from '../journal/namespace-prefix.ts';
+import { ERROR_WINDOW_SECONDS, type SwarmHealth, swarmHealth } from '../journal/swarm-health.ts';
+import type { Clock } from '../ports/clock.ts';
 import type { SqlClient, SqlExecutor, SqlParameters } from '../ports/sql-client.ts';
 import { LIST_RUNS_SQL, SWARM_KNOWN_SQL } from './list-runs.sql.ts';
 
@@ -21,6 +24,19 @@ export interface RunSummary {
   readonly warnCount: number;
   readonly errorCount: number;
   readonly lifecycleState: string | null;
+  /** hive-journal addition: the run's health now (lib/journal/swarm-health.ts). */
+  readonly health: RunHealth;
+}
+
+/** A run's health as the runs index and the health route answer it. */
+export interface RunHealth {
+  readonly state: SwarmHealth['state'];
+  readonly reasons: SwarmHealth['reasons'];
+  /** ERROR share of the swarm's events in the last 5 minutes; null without events there. */
+  readonly errorShare: number | null;
+  /** Seconds since the run's latest event; null when it has none. */
+  readonly silentSeconds: number | null;
+  readonly backpressureOpenSince: string | null;
 }
 
 /** Which runs to list; absent filters do not filter. */
@@ -37,7 +53,17 @@ export interface RunsFilter {
   readonly tags: readonly string[];
   /** Case-insensitive substring of run id, swarm id, scenario id, test plan, description or tags. */
   readonly q?: string | undefined;
+  /** The run's first actor (exact). */
+  readonly actor?: string | undefined;
+  /** Leading segments of the run's first namespacePath. */
+  readonly namespacePrefix?: readonly string[] | undefined;
   readonly limit: number;
+}
+
+export interface ListRunsDeps {
+  readonly sql: SqlClient;
+  /** "Now" for the runs' health. */
+  readonly clock: Clock;
 }
 
 export interface RunsList {
@@ -71,6 +97,10 @@ interface RunRow extends Record<string, unknown> {
   warn_count: number | bigint;
   error_count: number | bigint;
   lifecycle_state: string | null;
+  backpressure_started_ts: string | null;
+  backpressure_stopped_ts: string | null;
+  window_events: number | bigint;
+  window_errors: number | bigint;
   chunks: number;
 }
 
@@ -80,25 +110,27 @@ interface RunRow extends Record<string, unknown> {
  * chunks come from one snapshot; a list larger than the JSON budget is cut and says so.
  */
 export async function listRuns(
-  deps: { readonly sql: SqlClient },
+  deps: ListRunsDeps,
   filter: RunsFilter,
   budget: RunsBudget = DEFAULT_RUNS_BUDGET,
 ): Promise<RunsList> {
-  const first = await readChunk(deps.sql, filter, budget, 0);
+  const now = deps.clock.now();
+  const summary = (row: RunRow) => toSummary(row, now);
+  const first = await readChunk(deps.sql, filter, budget, 0, now);
   const chunks = first[0]?.chunks ?? 0;
-  if (chunks <= 1) return collect([first], budget);
+  if (chunks <= 1) return collect([first], budget, now);
   return deps.sql.transaction(async (tx) => {
     await tx.execute('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
-    const snapshotFirst = await readChunk(tx, filter, budget, 0);
+    const snapshotFirst = await readChunk(tx, filter, budget, 0, now);
     const read = [snapshotFirst];
     const total = snapshotFirst[0]?.chunks ?? 0;
-    let bytes = jsonBytes(snapshotFirst.map(toSummary));
+    let bytes = jsonBytes(snapshotFirst.map(summary));
     for (let chunk = 1; chunk < total && bytes <= budget.maxJsonBytes; chunk += 1) {
-      const rows = await readChunk(tx, filter, budget, chunk);
+      const rows = await readChunk(tx, filter, budget, chunk, now);
       read.push(rows);
-      bytes += jsonBytes(rows.map(toSummary));
+      bytes += jsonBytes(rows.map(summary));
     }
-    return collect(read, budget);
+    return collect(read, budget, now);
   });
 }
 
@@ -107,7 +139,7 @@ export async function listRuns(
  * per-swarm listing answers 404 for a swarm it does not know).
  */
 export async function listSwarmRuns(
-  deps: { readonly sql: SqlClient },
+  deps: ListRunsDeps,
   filter: RunsFilter & { readonly swarmId: string },
   budget: RunsBudget = DEFAULT_RUNS_BUDGET,
 ): Promise<RunsList | null> {
@@ -122,14 +154,16 @@ export async function readRunSummary(
   sql: SqlExecutor,
   swarmId: string,
   runId: string,
+  now: Date,
 ): Promise<RunSummary | null> {
   const rows = await readChunk(
     sql,
     { swarmId, runId, pinnedOnly: false, tags: [], limit: 1 },
     DEFAULT_RUNS_BUDGET,
     0,
+    now,
   );
-  return rows[0] === undefined ? null : toSummary(rows[0]);
+  return rows[0] === undefined ? null : toSummary(rows[0], now);
 }
 
 async function readChunk(
@@ -137,13 +171,27 @@ async function readChunk(
   filter: RunsFilter,
   budget: RunsBudget,
   chunk: number,
+  now: Date,
 ): Promise<RunRow[]> {
-  return (await sql.execute<RunRow>(LIST_RUNS_SQL, listRunsParameters(filter, budget, chunk))).rows;
+  return (await sql.execute<RunRow>(LIST_RUNS_SQL, listRunsParameters(filter, budget, chunk, now))).rows;
 }
 
 /** The parameters of LIST_RUNS_SQL for one chunk of a listing. */
-export function listRunsParameters(filter: RunsFilter, budget: RunsBudget, chunk: number): SqlParameters {
+export function listRunsParameters(
+  filter: RunsFilter,
+  budget: RunsBudget,
+  chunk: number,
+  now: Date,
+): SqlParameters {
+  const namespace =
+    filter.namespacePrefix === undefined
+      ? { namespaceRoot: null, namespacePrefix: json([]) }
+      : namespacePrefixParameters(filter.namespacePrefix);
   return {
+    actor: filter.actor ?? null,
+    ...namespace,
+    now: timestamp(now),
+    windowStart: timestamp(new Date(now.getTime() - ERROR_WINDOW_SECONDS * 1000)),
     swarmId: filter.swarmId ?? null,
     runId: filter.runId ?? null,
     pinnedOnly: filter.pinnedOnly,
@@ -169,17 +217,19 @@ function isUnfiltered(filter: RunsFilter): boolean {
     filter.scenarioId === undefined &&
     filter.testPlan === undefined &&
     filter.tags.length === 0 &&
-    filter.q === undefined
+    filter.q === undefined &&
+    filter.actor === undefined &&
+    filter.namespacePrefix === undefined
   );
 }
 
-function collect(chunks: readonly RunRow[][], budget: RunsBudget): RunsList {
+function collect(chunks: readonly RunRow[][], budget: RunsBudget, now: Date): RunsList {
   const expected = chunks[0]?.[0]?.chunks ?? 0;
   const runs: RunSummary[] = [];
   let bytes = 2;
   let truncated = chunks.length < expected;
   for (const row of chunks.flat()) {
-    const summary = toSummary(row);
+    const summary = toSummary(row, now);
     bytes += jsonBytes(summary) + 1;
     if (bytes > budget.maxJsonBytes) {
       truncated = true;
@@ -190,7 +240,18 @@ function collect(chunks: readonly RunRow[][], budget: RunsBudget): RunsList {
   return { runs, truncated };
 }
 
-function toSummary(row: RunRow): RunSummary {
+function toSummary(row: RunRow, now: Date): RunSummary {
+  const health = swarmHealth(
+    {
+      lifecycleState: row.lifecycle_state,
+      lastTs: dateOrNull(row.last_ts),
+      backpressureStartedTs: dateOrNull(row.backpressure_started_ts),
+      backpressureStoppedTs: dateOrNull(row.backpressure_stopped_ts),
+      windowEvents: Number(row.window_events),
+      windowErrors: Number(row.window_errors),
+    },
+    now,
+  );
   return {
     swarmId: row.swarm_id,
     runId: row.run_id,
@@ -205,11 +266,22 @@ function toSummary(row: RunRow): RunSummary {
     warnCount: Number(row.warn_count),
     errorCount: Number(row.error_count),
     lifecycleState: row.lifecycle_state,
+    health: {
+      state: health.state,
+      reasons: health.reasons,
+      errorShare: health.errorShare,
+      silentSeconds: health.silentSeconds === null ? null : Math.floor(health.silentSeconds),
+      backpressureOpenSince: health.backpressureOpenSince?.toISOString() ?? null,
+    },
   };
 }
 
+function dateOrNull(value: string | null): Date | null {
+  return value === null ? null : dateFromSqlTimestamp(value);
+}
+
 function isoOrNull(value: string | null): string | null {
-  return value === null ? null : dateFromSqlTimestamp(value).toISOString();
+  return dateOrNull(value)?.toISOString() ?? null;
 }
 
 /** As PocketHive reads stored tags: strings trimmed, blanks and repeats dropped, none -> null. */

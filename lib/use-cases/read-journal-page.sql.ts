@@ -1,3 +1,5 @@
+import { namespacePrefixSql } from '../journal/namespace-prefix.ts';
+
 /**
  * The keyset page statement over the live journal (journal_event) or a pinned run's archive
  * (journal_event_archive, where the source event's id stands in for id). The text is assembled only
@@ -40,6 +42,8 @@ const JOURNAL_FILTER_SQL = {
   runId: () => 'e.run_id = :runId',
   correlationId: () => 'e.correlation_id = :correlationId',
   traceId: () => 'e.trace_id = :traceId',
+  actor: () => 'e.actor = :actor',
+  namespace: () => namespacePrefixSql('e.namespace_path'),
   kinds: () => 'e.kind = ANY (ARRAY(SELECT jsonb_array_elements_text(CAST(:kinds AS jsonb))))',
   types: () => 'e.type = ANY (ARRAY(SELECT jsonb_array_elements_text(CAST(:types AS jsonb))))',
   severities: () => 'e.severity = ANY (ARRAY(SELECT jsonb_array_elements_text(CAST(:severities AS jsonb))))',

@@ -3,6 +3,7 @@ import type { JournalCursor } from '../journal/cursor.ts';
 import type { JournalScope, Severity } from '../journal/event-schema.ts';
 import { instantFromSqlTimestamp, instantOfDate, isoInstant } from '../journal/journal-instant.ts';
 import { type JournalItem, payloadObject } from '../journal/journal-item.ts';
+import { namespacePrefixParameters } from '../journal/namespace-prefix.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { SqlExecutor, SqlParameterValue, SqlRow } from '../ports/sql-client.ts';
 import { type JournalFilterSql, journalPageSql } from './read-journal-page.sql.ts';
@@ -31,6 +32,10 @@ export interface JournalFilter {
   readonly runId?: string;
   readonly correlationId?: string;
   readonly traceId?: string;
+  /** Who triggered the event (exact). */
+  readonly actor?: string;
+  /** Leading segments of the event's namespacePath (see namespace-prefix.ts). */
+  readonly namespacePrefix?: readonly string[];
   readonly kinds?: readonly string[];
   readonly types?: readonly string[];
   readonly severities?: readonly Severity[];
@@ -238,6 +243,10 @@ function pageFilters(
   if (filter.runId !== undefined) add('runId', { runId: filter.runId });
   if (filter.correlationId !== undefined) add('correlationId', { correlationId: filter.correlationId });
   if (filter.traceId !== undefined) add('traceId', { traceId: filter.traceId });
+  if (filter.actor !== undefined) add('actor', { actor: filter.actor });
+  if (filter.namespacePrefix !== undefined) {
+    add('namespace', namespacePrefixParameters(filter.namespacePrefix));
+  }
   if (filter.kinds !== undefined) add('kinds', { kinds: json(filter.kinds) });
   if (filter.types !== undefined) add('types', { types: json(filter.types) });
   if (filter.severities !== undefined) add('severities', { severities: json(filter.severities) });

@@ -1,3 +1,13 @@
+/** The histogram bucket (upper bound in seconds, as text) of a duration in seconds. */
+function secondsBucket(seconds: string): string {
+  return `CASE
+        WHEN ${seconds} <= 0.1 THEN '0.1' WHEN ${seconds} <= 0.25 THEN '0.25' WHEN ${seconds} <= 0.5 THEN '0.5'
+        WHEN ${seconds} <= 1 THEN '1' WHEN ${seconds} <= 2.5 THEN '2.5' WHEN ${seconds} <= 5 THEN '5'
+        WHEN ${seconds} <= 10 THEN '10' WHEN ${seconds} <= 30 THEN '30' WHEN ${seconds} <= 60 THEN '60'
+        WHEN ${seconds} <= 300 THEN '300' WHEN ${seconds} <= 900 THEN '900' WHEN ${seconds} <= 3600 THEN '3600'
+        ELSE '+Inf' END`;
+}
+
 /**
  * Stores a batch of events, and quarantines the batch's rejected messages, in one statement: the rows
  * arrive as one JSON array parameter and are inserted in (ts, event_uid) order with ON CONFLICT DO
@@ -26,7 +36,7 @@ WITH input AS MATERIALIZED (
   ORDER BY ts, event_uid
   ON CONFLICT (ts, event_uid) DO NOTHING
   -- lag: computed once per row here (an expression in a subquery would be inlined into every use)
-  RETURNING ts, event_uid, scope, swarm_id, run_id, severity, kind, type,
+  RETURNING ts, event_uid, scope, swarm_id, run_id, severity, kind, type, actor, namespace_path,
     CASE WHEN type = 'journal-backpressure-stop' THEN data END AS backpressure_data,
     extract(epoch FROM now() - ts) AS lag
 ), tally AS MATERIALIZED (
@@ -35,14 +45,12 @@ WITH input AS MATERIALIZED (
     minute, count(*) AS events, count(*) FILTER (WHERE severity = 'WARN') AS warnings,
     count(*) FILTER (WHERE severity = 'ERROR') AS errors, min(ts) AS first_ts, max(ts) AS last_ts,
     count(*) FILTER (WHERE type = 'journal-backpressure-start') AS episodes,
+    max(ts) FILTER (WHERE type = 'journal-backpressure-start') AS backpressure_started_ts,
+    max(ts) FILTER (WHERE type = 'journal-backpressure-stop') AS backpressure_stopped_ts,
     sum(GREATEST(0, lag * 1000)) AS lag_ms
   FROM (
     SELECT scope, swarm_id, run_id, severity, kind, type, ts, lag,
-      CASE
-        WHEN lag <= 0.1 THEN '0.1' WHEN lag <= 0.25 THEN '0.25' WHEN lag <= 0.5 THEN '0.5'
-        WHEN lag <= 1 THEN '1' WHEN lag <= 2.5 THEN '2.5' WHEN lag <= 5 THEN '5' WHEN lag <= 10 THEN '10'
-        WHEN lag <= 30 THEN '30' WHEN lag <= 60 THEN '60' WHEN lag <= 300 THEN '300'
-        WHEN lag <= 900 THEN '900' WHEN lag <= 3600 THEN '3600' ELSE '+Inf' END AS le,
+      ${secondsBucket('lag')} AS le,
       -- the minute ring counts only swarm events stamped within ten minutes of their ingest
       CASE WHEN scope = 'SWARM' AND ts >= now() - interval '10 minutes' AND ts < now() + interval '1 minute'
         THEN date_trunc('minute', ts) END AS minute
@@ -57,12 +65,25 @@ WITH input AS MATERIALIZED (
     FROM input WHERE lifecycle_state IS NOT NULL) AS l ON l.ts = i.ts AND l.event_uid = i.event_uid
   WHERE i.scope = 'SWARM'
   ORDER BY i.swarm_id, i.run_id, i.ts DESC
+), run_actor AS (
+  -- the first actor and namespace of each run in the batch; a run keeps the first it was stored with
+  SELECT DISTINCT ON (swarm_id, run_id) swarm_id, run_id, actor
+  FROM inserted WHERE scope = 'SWARM' AND actor IS NOT NULL
+  ORDER BY swarm_id, run_id, ts, event_uid
+), run_namespace AS (
+  SELECT DISTINCT ON (swarm_id, run_id) swarm_id, run_id, namespace_path
+  FROM inserted WHERE scope = 'SWARM' AND namespace_path IS NOT NULL
+  ORDER BY swarm_id, run_id, ts, event_uid
 ), runs AS (
   INSERT INTO journal_run AS r (
-    swarm_id, run_id, first_ts, last_ts, entries, warn_count, error_count, lifecycle_state, lifecycle_ts)
-  SELECT t.swarm_id, t.run_id, t.first_ts, t.last_ts, t.events, t.warnings, t.errors, l.lifecycle_state, l.lifecycle_ts
+    swarm_id, run_id, first_ts, last_ts, entries, warn_count, error_count, lifecycle_state, lifecycle_ts,
+    actor, namespace_path, backpressure_started_ts, backpressure_stopped_ts)
+  SELECT t.swarm_id, t.run_id, t.first_ts, t.last_ts, t.events, t.warnings, t.errors, l.lifecycle_state, l.lifecycle_ts,
+    a.actor, n.namespace_path, t.backpressure_started_ts, t.backpressure_stopped_ts
   FROM tally t
   LEFT JOIN run_lifecycle l ON l.swarm_id = t.swarm_id AND l.run_id = t.run_id
+  LEFT JOIN run_actor a ON a.swarm_id = t.swarm_id AND a.run_id = t.run_id
+  LEFT JOIN run_namespace n ON n.swarm_id = t.swarm_id AND n.run_id = t.run_id
   WHERE t.g = b'001111'::int AND t.scope = 'SWARM'
   ORDER BY t.swarm_id, t.run_id
   ON CONFLICT (swarm_id, run_id) DO UPDATE SET
@@ -74,6 +95,10 @@ WITH input AS MATERIALIZED (
     lifecycle_state = CASE WHEN EXCLUDED.lifecycle_ts >= COALESCE(r.lifecycle_ts, '-infinity')
       THEN EXCLUDED.lifecycle_state ELSE r.lifecycle_state END,
     lifecycle_ts = GREATEST(r.lifecycle_ts, EXCLUDED.lifecycle_ts),
+    actor = COALESCE(r.actor, EXCLUDED.actor),
+    namespace_path = COALESCE(r.namespace_path, EXCLUDED.namespace_path),
+    backpressure_started_ts = GREATEST(r.backpressure_started_ts, EXCLUDED.backpressure_started_ts),
+    backpressure_stopped_ts = GREATEST(r.backpressure_stopped_ts, EXCLUDED.backpressure_stopped_ts),
     updated_at = now()
   RETURNING 1
 ), quarantined AS (
@@ -87,6 +112,14 @@ WITH input AS MATERIALIZED (
   -- a redelivered poison message is quarantined once (unique on message id and event index)
   ON CONFLICT DO NOTHING
   RETURNING event_index
+), queue_waits AS (
+  -- how long each message of the batch waited in the queue: SQS's SentTimestamp to this statement
+  SELECT ${secondsBucket('wait')} AS le, GREATEST(0, wait * 1000) AS wait_ms
+  FROM (
+    SELECT extract(epoch FROM now()) - sent.ms / 1000 AS wait
+    FROM jsonb_array_elements(:sentAt::jsonb) AS sent_ms(value)
+    CROSS JOIN LATERAL (SELECT (sent_ms.value)::numeric AS ms) AS sent
+  ) AS waits
 ), counter_deltas AS (
   SELECT 'events' AS counter, scope, severity, kind AS label, events AS value
   FROM tally WHERE g = b'110011'::int
@@ -110,6 +143,10 @@ WITH input AS MATERIALIZED (
   UNION ALL
   SELECT 'rejected', '', '', CASE WHEN event_index IS NULL THEN 'message' ELSE 'event' END, count(*)
   FROM quarantined GROUP BY 4
+  UNION ALL
+  SELECT 'queue_wait_bucket', '', '', le, count(*) FROM queue_waits GROUP BY le
+  UNION ALL
+  SELECT 'queue_wait_ms_sum', '', '', '', sum(wait_ms)::bigint FROM queue_waits
 ), counted AS (
   INSERT INTO journal_counter AS c (counter, scope, severity, label, value)
   SELECT counter, scope, severity, label, value FROM counter_deltas

@@ -101,7 +101,7 @@ export async function updateRunMeta(
     runId,
     data: meta,
   });
-  const summary = await readRunSummary(deps.sql, swarmId, runId);
+  const summary = await readRunSummary(deps.sql, swarmId, runId, deps.clock.now());
   if (summary === null) throw new RunNotFoundError(`No run ${runId} in the journal.`);
   return summary;
 }

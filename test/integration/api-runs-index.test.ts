@@ -72,6 +72,13 @@ describe('the runs index', () => {
         warnCount: 0,
         errorCount: 0,
         lifecycleState: 'STARTING',
+        health: {
+          state: 'stale',
+          reasons: ['silent'],
+          errorShare: null,
+          silentSeconds: expect.any(Number),
+          backpressureOpenSince: null,
+        },
       },
       {
         swarmId: 'swarm-a',
@@ -87,6 +94,13 @@ describe('the runs index', () => {
         warnCount: 1,
         errorCount: 1,
         lifecycleState: null,
+        health: {
+          state: 'stale',
+          reasons: ['silent'],
+          errorShare: null,
+          silentSeconds: expect.any(Number),
+          backpressureOpenSince: null,
+        },
       },
     ]);
   });
@@ -129,6 +143,13 @@ describe('the runs index', () => {
         warnCount: 0,
         errorCount: 0,
         lifecycleState: null,
+        health: {
+          state: 'stale',
+          reasons: ['silent'],
+          errorShare: null,
+          silentSeconds: expect.any(Number),
+          backpressureOpenSince: null,
+        },
       },
     ]);
   });
@@ -369,9 +390,12 @@ describe('the runs index', () => {
     test('chunks of any size put together give the same list as one read', async () => {
       await insertMany(60, 50);
       const filter = { pinnedOnly: false, tags: [], limit: 5000 };
-      const whole = await listRuns({ sql: db.sql }, filter);
+      const whole = await listRuns({ sql: db.sql, clock: systemClock }, filter);
 
-      const chunked = await listRuns({ sql: db.sql }, filter, { chunkBytes: 700, maxJsonBytes: 1024 * 1024 });
+      const chunked = await listRuns({ sql: db.sql, clock: systemClock }, filter, {
+        chunkBytes: 700,
+        maxJsonBytes: 1024 * 1024,
+      });
 
       expect(whole.runs).toHaveLength(60);
       expect(chunked).toEqual(whole);
@@ -380,9 +404,12 @@ describe('the runs index', () => {
     test('a list cut by a small JSON budget keeps the newest runs that fit', async () => {
       await insertMany(60, 50);
       const filter = { pinnedOnly: false, tags: [], limit: 5000 };
-      const whole = await listRuns({ sql: db.sql }, filter);
+      const whole = await listRuns({ sql: db.sql, clock: systemClock }, filter);
 
-      const cut = await listRuns({ sql: db.sql }, filter, { chunkBytes: 700, maxJsonBytes: 3000 });
+      const cut = await listRuns({ sql: db.sql, clock: systemClock }, filter, {
+        chunkBytes: 700,
+        maxJsonBytes: 3000,
+      });
 
       expect(cut.truncated).toBe(true);
       expect(cut.runs.length).toBeGreaterThan(5);

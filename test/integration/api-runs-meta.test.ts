@@ -81,6 +81,13 @@ describe('POST /api/journal/swarm/runs/{runId}/meta', () => {
       warnCount: 0,
       errorCount: 2,
       lifecycleState: null,
+      health: {
+        state: 'stale',
+        reasons: ['silent'],
+        errorShare: null,
+        silentSeconds: expect.any(Number),
+        backpressureOpenSince: null,
+      },
     });
     expect(await stored('alpha', 'r1')).toEqual({
       test_plan: 'release-14',

@@ -37,6 +37,44 @@ describe('ingestMessages', () => {
     await db.drop();
   });
 
+  test('counts how long each message waited in the queue, once per stored message, from SentTimestamp', async () => {
+    const waits = async () =>
+      (
+        await db.pg.query<{ label: string; value: string }>(
+          "SELECT label, value::text AS value FROM journal_counter WHERE counter LIKE 'queue_wait%' AND label <> '' ORDER BY label",
+        )
+      ).rows;
+    const sentAtMs = Date.now() - 4_000; // in the (2.5, 5] s bucket
+    const big = Array.from({ length: 40 }, (_, i) => journalEntry({ data: { pad: 'x'.repeat(900), i } }));
+    const messages: QueueMessage[] = [
+      { ...message(JSON.stringify(journalEntry())), sentAtMs },
+      // split over several statements by the small budget below: still one message waiting
+      { ...message(envelope(big)), sentAtMs },
+      // a poison message waited too
+      { ...message('not json'), sentAtMs },
+      // no usable SentTimestamp: not counted
+      message(JSON.stringify(journalEntry())),
+      { ...message(JSON.stringify(journalEntry())), sentAtMs: Number.NaN },
+    ];
+
+    const report = await ingestMessages(
+      { sql: db.sql, clock: systemClock, maxStatementBytes: 20_000 },
+      messages,
+    );
+
+    expect(report.statements).toBeGreaterThan(2);
+    expect(await waits()).toEqual([{ label: '5', value: '3' }]);
+    const { rows } = await db.pg.query<{ ms: string }>(
+      "SELECT value::text AS ms FROM journal_counter WHERE counter = 'queue_wait_ms_sum'",
+    );
+    expect(Number(rows[0]?.ms)).toBeGreaterThanOrEqual(3 * 4_000);
+    expect(Number(rows[0]?.ms)).toBeLessThan(3 * 5_000);
+
+    // a redelivery waited again, and is counted again (its events are not stored twice)
+    await ingestMessages({ sql: db.sql, clock: systemClock }, [{ ...messages[0], sentAtMs } as QueueMessage]);
+    expect(await waits()).toEqual([{ label: '5', value: '4' }]);
+  });
+
   test('stores single events and envelopes, each event once, in one statement', async () => {
     const entries = Array.from({ length: 25 }, (_, i) => journalEntry({ data: { i } }));
     const messages = [message(JSON.stringify(entries[0])), message(envelope(entries.slice(1)))];

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Clock } from '../../lib/ports/clock.ts';
 import { LIST_RUNS_SQL } from '../../lib/use-cases/list-runs.sql.ts';
 import {
   DEFAULT_RUNS_BUDGET,
@@ -9,6 +10,9 @@ import {
 } from '../../lib/use-cases/list-runs.ts';
 import { insertCapture, insertRun } from '../support/journal-run-factory.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
+
+// one instant for both reads: the runs' health (silentSeconds) is part of what they list
+const fixedClock: Clock = { now: () => new Date('2026-12-04T12:00:00Z') };
 
 // An unfiltered runs index reads only the newest `limit` runs off idx_journal_run_last_ts (plus the
 // pinned ones) instead of the whole table. A filter that keeps every run (afterTs at the epoch) takes
@@ -72,8 +76,8 @@ describe('the unfiltered runs index', () => {
         const unfiltered: RunsFilter = { pinnedOnly: false, tags: [], limit };
         const everyRun: RunsFilter = { ...unfiltered, afterTs: new Date(0) };
 
-        const newest = await listRuns({ sql: db.sql }, unfiltered);
-        const full = await listRuns({ sql: db.sql }, everyRun);
+        const newest = await listRuns({ sql: db.sql, clock: fixedClock }, unfiltered);
+        const full = await listRuns({ sql: db.sql, clock: fixedClock }, everyRun);
 
         expect(newest).toEqual(full);
       }),
@@ -95,10 +99,10 @@ describe('the unfiltered runs index', () => {
 
     const filter: RunsFilter = { pinnedOnly: false, tags: [], limit: 100 };
 
-    const list = await listRuns({ sql: db.sql }, filter);
+    const list = await listRuns({ sql: db.sql, clock: fixedClock }, filter);
     const plan = await db.sql.execute<{ 'QUERY PLAN': string }>(
       `EXPLAIN (ANALYZE, COSTS OFF) ${LIST_RUNS_SQL}`,
-      listRunsParameters(filter, DEFAULT_RUNS_BUDGET, 0),
+      listRunsParameters(filter, DEFAULT_RUNS_BUDGET, 0, new Date()),
     );
 
     expect(list.runs.map((run) => run.runId)).toEqual(Array.from({ length: 100 }, (_, i) => `run-${i + 1}`));

@@ -162,15 +162,15 @@ export function releaseWorkload(): WorkloadStep[] {
     {
       source: 'listRuns',
       run: async (sql) => {
-        await listRuns({ sql }, { pinnedOnly: false, tags: [], limit: 10 });
-        await listRuns({ sql }, everyRunFilter);
+        await listRuns({ sql, clock }, { pinnedOnly: false, tags: [], limit: 10 });
+        await listRuns({ sql, clock }, everyRunFilter);
         // A one-byte chunk budget makes even this list span chunks: the repeatable-read path.
         await listRuns(
-          { sql },
+          { sql, clock },
           { pinnedOnly: false, tags: [], limit: 10 },
           { chunkBytes: 1, maxJsonBytes: 1e6 },
         );
-        await listSwarmRuns({ sql }, { swarmId: 'swarm-unknown', pinnedOnly: false, tags: [], limit: 10 });
+        await listSwarmRuns({ sql, clock }, { swarmId: 'swarm-unknown', pinnedOnly: false, tags: [], limit: 10 });
       },
     },
     {
