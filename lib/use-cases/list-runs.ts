@@ -1,5 +1,6 @@
 import { json, timestamp } from '../db/sql-parameters.ts';
 import { dateFromSqlTimestamp } from '../db/sql-timestamp.ts';
+import { instantFromSqlTimestamp, isoInstant } from '../journal/journal-instant.ts';
 import { namespacePrefixParameters } from '../journal/namespace-prefix.ts';
 import { ERROR_WINDOW_SECONDS, type SwarmHealth, swarmHealth } from '../journal/swarm-health.ts';
 import type { Clock } from '../ports/clock.ts';
@@ -271,7 +272,8 @@ function toSummary(row: RunRow, now: Date): RunSummary {
       reasons: health.reasons,
       errorShare: health.errorShare,
       silentSeconds: health.silentSeconds === null ? null : Math.floor(health.silentSeconds),
-      backpressureOpenSince: health.backpressureOpenSince?.toISOString() ?? null,
+      backpressureOpenSince:
+        health.backpressureOpenSince === null ? null : isoOrNull(row.backpressure_started_ts),
     },
   };
 }
@@ -280,8 +282,9 @@ function dateOrNull(value: string | null): Date | null {
   return value === null ? null : dateFromSqlTimestamp(value);
 }
 
+/** As PocketHive writes run timestamps (ISO_INSTANT: `...:25Z`, `...:47.123456Z`), microseconds kept. */
 function isoOrNull(value: string | null): string | null {
-  return dateOrNull(value)?.toISOString() ?? null;
+  return value === null ? null : isoInstant(instantFromSqlTimestamp(value));
 }
 
 /** As PocketHive reads stored tags: strings trimmed, blanks and repeats dropped, none -> null. */

@@ -11,7 +11,9 @@ import { envelope, journalEntry } from '../support/journal-event-factory.ts';
 import { insertCapture, insertRun } from '../support/journal-run-factory.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 
-const at = (minute: number) => new Date(Date.UTC(2026, 10, 20, 10, minute)).toISOString();
+// as PocketHive writes run timestamps (ISO_INSTANT): no fraction when it is zero
+const at = (minute: number) =>
+  new Date(Date.UTC(2026, 10, 20, 10, minute)).toISOString().replace('.000Z', 'Z');
 
 describe('the runs index', () => {
   let db: TestDatabase;
@@ -61,8 +63,8 @@ describe('the runs index', () => {
       {
         swarmId: 'swarm-a',
         runId: 'run-new',
-        firstTs: '2026-11-20T10:05:00.000Z',
-        lastTs: '2026-11-20T10:05:00.000Z',
+        firstTs: '2026-11-20T10:05:00Z',
+        lastTs: '2026-11-20T10:05:00Z',
         entries: 1,
         pinned: false,
         scenarioId: null,
@@ -83,8 +85,8 @@ describe('the runs index', () => {
       {
         swarmId: 'swarm-a',
         runId: 'run-old',
-        firstTs: '2026-11-20T10:01:00.000Z',
-        lastTs: '2026-11-20T10:02:00.000Z',
+        firstTs: '2026-11-20T10:01:00Z',
+        lastTs: '2026-11-20T10:02:00Z',
         entries: 2,
         pinned: false,
         scenarioId: null,
@@ -102,6 +104,30 @@ describe('the runs index', () => {
           backpressureOpenSince: null,
         },
       },
+    ]);
+  });
+
+  test('run timestamps keep their microseconds, written as PocketHive writes them (ISO_INSTANT)', async () => {
+    await insertRun(db, {
+      swarmId: 's',
+      runId: 'micro',
+      firstTs: '2026-11-20T10:00:47.123456Z',
+      lastTs: '2026-11-20T10:01:25Z',
+      entries: 2,
+    });
+    await insertRun(db, {
+      swarmId: 's',
+      runId: 'milli',
+      firstTs: '2026-11-20T09:00:00.120Z',
+      lastTs: '2026-11-20T09:00:00.123Z',
+      entries: 2,
+    });
+
+    const { body } = await call({ path: '/api/journal/swarm/runs' });
+
+    expect(body.map((run) => [run.runId, run.firstTs, run.lastTs])).toEqual([
+      ['micro', '2026-11-20T10:00:47.123456Z', '2026-11-20T10:01:25Z'],
+      ['milli', '2026-11-20T09:00:00.120Z', '2026-11-20T09:00:00.123Z'],
     ]);
   });
 

@@ -70,8 +70,8 @@ describe('POST /api/journal/swarm/runs/{runId}/meta', () => {
     expect(response.body).toEqual({
       swarmId: 'alpha',
       runId: 'r1',
-      firstTs: '2026-11-20T10:00:00.000Z',
-      lastTs: '2026-11-20T10:05:00.000Z',
+      firstTs: '2026-11-20T10:00:00Z',
+      lastTs: '2026-11-20T10:05:00Z',
       entries: 12,
       pinned: true,
       scenarioId: 'baseline',

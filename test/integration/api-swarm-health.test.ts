@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { ApiDeps } from '../../lib/api/api-deps.ts';
 import { runRoutes } from '../../lib/api/run-routes.ts';
 import { apiHandler } from '../../lib/http/api-handler.ts';
+import { instantOfDate, isoInstant } from '../../lib/journal/journal-instant.ts';
 import { systemClock } from '../../lib/ports/clock.ts';
 import { ingestMessages } from '../../lib/use-cases/ingest-messages.ts';
 import { type ApiRequestSpec, apiGatewayEvent } from '../support/api-gateway-event.ts';
@@ -77,7 +78,7 @@ describe('GET /api/swarms/{swarmId}/health', () => {
       runId: 'run-1',
       resolvedBy: 'active',
       lifecycleState: 'RUNNING',
-      lastTs: new Date(base.getTime() + 2).toISOString(),
+      lastTs: isoInstant(instantOfDate(new Date(base.getTime() + 2))),
       state: 'healthy',
       reasons: [],
       errorShare: 0,
@@ -130,7 +131,7 @@ describe('GET /api/swarms/{swarmId}/health', () => {
     expect((await health(swarmId)).body).toMatchObject({
       state: 'degraded',
       reasons: ['backpressure-open'],
-      backpressureOpenSince: new Date(base.getTime() + 1).toISOString(),
+      backpressureOpenSince: isoInstant(instantOfDate(new Date(base.getTime() + 1))),
     });
 
     const stop = journalEntry({
