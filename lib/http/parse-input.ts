@@ -42,6 +42,8 @@ export function parseJsonBody<Schema extends z.ZodType>(
   let value: unknown;
   try {
     value = body.trim() === '' ? {} : JSON.parse(body);
+    // A JSON null is "no body", as Spring binds it to PocketHive's optional @RequestBody
+    if (value === null) value = {};
   } catch (error) {
     throw new BadRequestError(`The body is not valid JSON: ${(error as Error).message}`, [
       { name: 'body', reason: 'is not valid JSON' },

@@ -114,6 +114,20 @@ describe('capture routes', () => {
     expect(answer.body).toMatchObject({ runId: 'run-1', mode: 'SLIM', inserted: 4 });
   });
 
+  test('a JSON null body is no body, as PocketHive reads it: the active run is pinned as SLIM', async () => {
+    await ingest(db, dayOfEvents(DAY, 3, { runId: 'run-1' }));
+
+    const answer = await pin('swarm-a', 'null');
+
+    expect(answer.status).toBe(200);
+    expect(answer.body).toMatchObject({ runId: 'run-1', mode: 'SLIM', inserted: 3 });
+    for (const body of ['42', '"SLIM"', '[]', 'true']) {
+      const refused = await pin('swarm-a', body);
+      expect(refused.status, body).toBe(400);
+      expect(refused.contentType, body).toBe('application/problem+json');
+    }
+  });
+
   test('pinning a pinned run again with the same mode returns its capture, idempotently', async () => {
     await ingest(db, dayOfEvents(DAY, 5, { runId: 'run-1' }));
     const first = await pin('swarm-a', { runId: 'run-1', mode: 'errors_only' });

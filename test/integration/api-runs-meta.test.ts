@@ -109,6 +109,21 @@ describe('POST /api/journal/swarm/runs/{runId}/meta', () => {
     expect(omitted.body).toMatchObject({ testPlan: null, description: null, tags: null });
   });
 
+  test('a JSON null body is no body, as PocketHive reads it: all three fields are cleared', async () => {
+    await insertRun(db, { swarmId: 'alpha', runId: 'r1', testPlan: 'p', description: 'd', tags: ['t'] });
+
+    const cleared = await meta('r1', 'null');
+
+    expect(cleared.status).toBe(200);
+    expect(cleared.body).toMatchObject({ testPlan: null, description: null, tags: null });
+    expect(await stored('alpha', 'r1')).toMatchObject({ test_plan: null, description: null, tags: null });
+    for (const body of ['42', '"notes"', '[]', 'false']) {
+      const refused = await meta('r1', body);
+      expect(refused.status, body).toBe(400);
+      expect(refused.headers['content-type'], body).toBe('application/problem+json');
+    }
+  });
+
   test('trims text and normalises tags: trimmed, cut to 64 characters, de-duplicated, at most 32', async () => {
     await insertRun(db, { swarmId: 'alpha', runId: 'r1' });
     const many = Array.from({ length: 40 }, (_, i) => `t${i}`);
