@@ -834,7 +834,10 @@ async function measureStatementMsPerEvent(db: BenchDatabase, events: number): Pr
       if (!parsed.ok) throw new Error(parsed.reason);
       return toStorableEvent(parsed.event);
     });
-    batches.push({ sql: STORE_EVENTS_SQL, parameters: { events: json(rows), rejected: json([]), sentAt: json([]) } });
+    batches.push({
+      sql: STORE_EVENTS_SQL,
+      parameters: { events: json(rows), rejected: json([]), sentAt: json([]) },
+    });
   }
   await resetJournal(db);
   const started = performance.now();

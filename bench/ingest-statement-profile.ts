@@ -352,7 +352,10 @@ async function recordReads(
       read: (sql) => page(sql, { correlationId: correlation[0]?.correlation_id }),
     },
     { name: 'all swarms, trace', read: (sql) => page(sql, { traceId: '4bf92f3577b34da6a3ce929d0e0e4736' }) },
-    { name: 'runs index', read: (sql) => listRuns({ sql, clock: systemClock }, { pinnedOnly: false, tags: [], limit: 500 }) },
+    {
+      name: 'runs index',
+      read: (sql) => listRuns({ sql, clock: systemClock }, { pinnedOnly: false, tags: [], limit: 500 }),
+    },
   ];
   const recorded = [];
   for (const { name, read } of reads) {

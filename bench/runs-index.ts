@@ -1,10 +1,10 @@
 import { recordingClient } from '../lib/db/recording-sql-client.ts';
+import { systemClock } from '../lib/ports/clock.ts';
 import type { SqlClient } from '../lib/ports/sql-client.ts';
 import { listRuns } from '../lib/use-cases/list-runs.ts';
 import type { BenchDatabase } from './bench-database.ts';
 import { latencies } from './pages.ts';
 import { replayDirect } from './statement-replay.ts';
-import { systemClock } from '../lib/ports/clock.ts';
 
 /** The runs route's default page size (lib/api/run-schemas.ts). */
 const RUNS_LIMIT = 500;
@@ -24,7 +24,8 @@ LIMIT ${RUNS_LIMIT}`;
  * journal_event on a direct connection.
  */
 export async function benchRunsIndex(db: BenchDatabase) {
-  const list = (sql: SqlClient) => listRuns({ sql, clock: systemClock }, { pinnedOnly: false, tags: [], limit: RUNS_LIMIT });
+  const list = (sql: SqlClient) =>
+    listRuns({ sql, clock: systemClock }, { pinnedOnly: false, tags: [], limit: RUNS_LIMIT });
   const recorded = recordingClient(db.sql);
   if ((await list(recorded.sql)).runs.length === 0) throw new Error('the runs index is empty');
   const ours = await latencies(40, () => list(db.sql));

@@ -18,11 +18,14 @@ import {
 import type { IUserPool } from 'aws-cdk-lib/aws-cognito';
 import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
+import { DEAD_LETTER_QUEUE_URL_ENV } from '../lib/config/api-config.ts';
 import { AuthorizerEnv } from '../lib/config/authorizer-config.ts';
 import { CORS_ALLOWED_HEADERS } from '../lib/http/cors.ts';
+import { DEAD_LETTER_QUEUES, type DeadLetterQueueName } from '../lib/use-cases/read-metrics.ts';
 import { JOURNAL_API_ROUTES, type JournalApiRoute } from './journal-api-routes.ts';
 import type { JournalDatabase } from './journal-database.ts';
 import { JournalFunction, type JournalFunctionDefaults } from './journal-function.ts';
@@ -226,6 +229,8 @@ export interface JournalApiProps {
   readonly settings: JournalApiSettings;
   readonly database: JournalDatabase;
   readonly defaults: JournalFunctionDefaults;
+  /** The service's dead-letter queues: GET /metrics reports their depth (hive_journal_dead_letter_messages). */
+  readonly deadLetterQueues: Readonly<Record<DeadLetterQueueName, IQueue>>;
 }
 
 /**
@@ -290,7 +295,15 @@ export class JournalApi extends Construct {
       defaults,
       timeout: settings.readTimeout,
       memorySize: settings.memorySize,
-      environment,
+      environment: {
+        ...environment,
+        ...Object.fromEntries(
+          DEAD_LETTER_QUEUES.map((queue) => [
+            DEAD_LETTER_QUEUE_URL_ENV[queue],
+            props.deadLetterQueues[queue].queueUrl,
+          ]),
+        ),
+      },
       // /health compares the applied migrations with the ones this code ships.
       bundleMigrations: true,
       ...(settings.readConcurrency === undefined
@@ -310,6 +323,10 @@ export class JournalApi extends Construct {
     });
     database.grantDataApi(this.readFunction);
     database.grantDataApi(this.writeFunction);
+    // /metrics reads each dead-letter queue's depth; nothing else of SQS (the queues are SQS-encrypted).
+    for (const queue of DEAD_LETTER_QUEUES) {
+      props.deadLetterQueues[queue].grant(this.readFunction, 'sqs:GetQueueAttributes');
+    }
 
     const reads = new LambdaIntegration(this.readFunction, { allowTestInvoke: false });
     const writes = new LambdaIntegration(this.writeFunction, { allowTestInvoke: false });

@@ -191,8 +191,9 @@ export class JournalObservability extends Construct {
     });
     this.alarm('MaintenanceDeadLetters', {
       description: 'Maintenance runs failed every retry, or Scheduler could not invoke the function.',
+      // As IngestDeadLetters and the HiveJournalDeadLetters rule (docs/metrics.md): any message, at once.
       metric: maintenance.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
-        period: Duration.minutes(5),
+        period: Duration.minutes(1),
         statistic: 'Maximum',
       }),
       threshold: 0,

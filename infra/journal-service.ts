@@ -104,12 +104,20 @@ export class JournalService extends Construct {
       defaults,
       queueRemovalPolicy: stageRemovalPolicy,
     });
-    this.api = new JournalApi(this, 'Api', { settings: api, database: this.database, defaults });
     this.maintenance = new JournalMaintenance(this, 'Maintenance', {
       settings: maintenance,
       database: this.database,
       defaults,
       queueRemovalPolicy: stageRemovalPolicy,
+    });
+    this.api = new JournalApi(this, 'Api', {
+      settings: api,
+      database: this.database,
+      defaults,
+      deadLetterQueues: {
+        ingest: this.ingest.deadLetterQueue,
+        maintenance: this.maintenance.deadLetterQueue,
+      },
     });
     // Nothing reads or writes the journal before its schema is there.
     this.migrations.runBefore(

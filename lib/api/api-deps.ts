@@ -1,6 +1,7 @@
 import type { Migration } from '../migrations/migration.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { SqlClient } from '../ports/sql-client.ts';
+import type { DeadLetterQueues } from '../use-cases/read-metrics.ts';
 
 /** What the API routes need: built once per Lambda at cold start (functions/api-*.ts). */
 export interface ApiDeps {
@@ -11,4 +12,9 @@ export interface ApiDeps {
    * bundled next to the function (JOURNAL_MIGRATIONS_DIR); the repository's folder when absent.
    */
   readonly migrations?: () => Promise<Migration[]>;
+  /**
+   * The dead-letter queues whose depth GET /metrics reports: the read function's (JOURNAL_*_DLQ_URL);
+   * absent, their families have no samples.
+   */
+  readonly deadLetterQueues?: DeadLetterQueues;
 }

@@ -47,6 +47,41 @@ LEFT JOIN LATERAL (
 ORDER BY r.last_ts DESC, r.swarm_id
 `;
 
+/**
+ * Runs with events since :since whose lifecycle is not over (a state outside :finished; runs without
+ * a lifecycle state have none to be stuck in), the :cap most recently active, with their latest event
+ * (series 'lifecycle'); and runs with events since :since, lifecycle not over or unknown, whose latest
+ * backpressure start is after their latest stop, the :cap most recently active, with that start
+ * (series 'backpressure'). `total` counts each series before the cap. Reads journal_run only (the
+ * window is a range of idx_journal_run_last_ts).
+ */
+export const OPEN_RUNS_SQL = `
+WITH recent AS (
+  SELECT swarm_id, run_id, lifecycle_state, last_ts, backpressure_started_ts, backpressure_stopped_ts
+  FROM journal_run
+  WHERE last_ts >= :since::timestamptz
+    AND (lifecycle_state IS NULL
+      OR lifecycle_state NOT IN (SELECT jsonb_array_elements_text(:finished::jsonb)))
+), open_runs AS (
+  SELECT swarm_id, run_id, lifecycle_state, last_ts AS since_ts, last_ts, count(*) OVER () AS total
+  FROM recent WHERE lifecycle_state IS NOT NULL
+  ORDER BY last_ts DESC, swarm_id, run_id
+  LIMIT :cap
+), open_episodes AS (
+  SELECT swarm_id, run_id, lifecycle_state, backpressure_started_ts AS since_ts, last_ts,
+    count(*) OVER () AS total
+  FROM recent WHERE backpressure_started_ts > COALESCE(backpressure_stopped_ts, '-infinity')
+  ORDER BY last_ts DESC, swarm_id, run_id
+  LIMIT :cap
+)
+SELECT series, swarm_id, run_id, lifecycle_state, since_ts, total FROM (
+  SELECT 'lifecycle' AS series, swarm_id, run_id, lifecycle_state, since_ts, last_ts, total FROM open_runs
+  UNION ALL
+  SELECT 'backpressure', swarm_id, run_id, lifecycle_state, since_ts, last_ts, total FROM open_episodes
+) AS open_series
+ORDER BY series DESC, last_ts DESC, swarm_id, run_id
+`;
+
 /** Daily partitions of journal_event from the catalog, and whether the DEFAULT partition holds rows. */
 export const PARTITIONS_SQL = `
 SELECT count(*)::int AS partitions, min(day) AS oldest_day, max(day) AS newest_day,

@@ -2,9 +2,11 @@ import { json, timestamp } from '../db/sql-parameters.ts';
 import { dateFromSqlTimestamp } from '../db/sql-timestamp.ts';
 import { EVENT_KINDS } from '../journal/event-kinds.ts';
 import { JOURNAL_SCOPES, SEVERITIES } from '../journal/event-schema.ts';
+import type { RunLifecycleState } from '../journal/run-lifecycle.ts';
 import type { Clock } from '../ports/clock.ts';
+import type { QueueDepth } from '../ports/queue-depth.ts';
 import type { SqlExecutor } from '../ports/sql-client.ts';
-import { CAPTURES_SQL, COUNTERS_SQL, PARTITIONS_SQL, SWARMS_SQL } from './read-metrics.sql.ts';
+import { CAPTURES_SQL, COUNTERS_SQL, OPEN_RUNS_SQL, PARTITIONS_SQL, SWARMS_SQL } from './read-metrics.sql.ts';
 
 export type MetricType = 'counter' | 'gauge' | 'histogram';
 
@@ -39,8 +41,17 @@ export const SWARM_SERIES = 200;
 export const ACTIVE_SWARM_WINDOW_MS = 24 * 60 * 60 * 1000;
 /** The rolling error window: five one-minute buckets of event time. */
 export const ERROR_WINDOW_SECONDS = 300;
-/** Upper bounds of the ingest lag histogram, as the ingest statement buckets it. */
-export const INGEST_LAG_BUCKETS = [
+/** Runs that get per-run series (the most recently active ones of each family). */
+export const RUN_SERIES = 200;
+/** Per-run series cover runs with events this recently. */
+export const ACTIVE_RUN_WINDOW_MS = 7 * 24 * 60 * 60 * 1000;
+/** Lifecycle states after which a run is over: it gets no run_idle series. */
+export const FINISHED_LIFECYCLE_STATES: readonly RunLifecycleState[] = ['STOPPED', 'REMOVED', 'FAILED'];
+/** The journal's dead-letter queues, as the `queue` label names them. */
+export const DEAD_LETTER_QUEUES = ['ingest', 'maintenance'] as const;
+export type DeadLetterQueueName = (typeof DEAD_LETTER_QUEUES)[number];
+/** Upper bounds of the ingest lag and queue wait histograms, as the ingest statement buckets them. */
+export const INGEST_HISTOGRAM_BUCKETS = [
   '0.1',
   '0.25',
   '0.5',
@@ -95,6 +106,11 @@ export const METRIC_DEFINITIONS = {
     'histogram',
     "Time from an event's timestamp to its storage (ingested_at - ts) of each stored event.",
   ),
+  queueWait: family(
+    'hive_journal_ingest_queue_wait_seconds',
+    'histogram',
+    'Time queue messages waited in SQS, from their SentTimestamp to the ingest statement that handled them (once per delivery that reached it).',
+  ),
   activeSwarms: family(
     'hive_journal_active_swarms',
     'gauge',
@@ -118,6 +134,23 @@ export const METRIC_DEFINITIONS = {
     "Share of the swarm's events in the last 5 minutes that are ERROR (0 to 1); absent without events.",
     ['swarm'],
   ),
+  openRuns: family(
+    'hive_journal_open_runs',
+    'gauge',
+    'Runs with events in the last 7 days whose lifecycle is not over (a state other than STOPPED, REMOVED or FAILED); per-run series cover the 200 most recent of them.',
+  ),
+  runIdle: family(
+    'hive_journal_run_idle_seconds',
+    'gauge',
+    'Seconds since the latest event of a run whose lifecycle is not over, labelled with its lifecycle state.',
+    ['swarm', 'run', 'state'],
+  ),
+  runBackpressureOpen: family(
+    'hive_journal_run_backpressure_open_seconds',
+    'gauge',
+    "Seconds since the start of a run's open backpressure episode (a journal-backpressure-start with no later stop); the 200 most recently active such runs of the last 7 days whose lifecycle is not over.",
+    ['swarm', 'run'],
+  ),
   partitions: family('hive_journal_partitions', 'gauge', 'Daily partitions of journal_event.'),
   oldestPartition: family(
     'hive_journal_oldest_partition_timestamp_seconds',
@@ -140,6 +173,18 @@ export const METRIC_DEFINITIONS = {
     'gauge',
     'Events copied into journal_event_archive by captures (the sum of journal_capture.copied).',
   ),
+  deadLetters: family(
+    'hive_journal_dead_letter_messages',
+    'gauge',
+    'Messages waiting in the dead-letter queue (SQS ApproximateNumberOfMessages); absent when this scrape could not read it.',
+    ['queue'],
+  ),
+  deadLetterReadFailed: family(
+    'hive_journal_dead_letter_read_failed',
+    'gauge',
+    "1 when this scrape could not read the dead-letter queue's depth (its hive_journal_dead_letter_messages series is then absent), else 0.",
+    ['queue'],
+  ),
 } as const;
 
 interface CounterRow extends Record<string, unknown> {
@@ -158,6 +203,15 @@ interface SwarmRow extends Record<string, unknown> {
   window_errors: number | bigint;
 }
 
+interface OpenRunRow extends Record<string, unknown> {
+  series: 'lifecycle' | 'backpressure';
+  swarm_id: string;
+  run_id: string;
+  lifecycle_state: string | null;
+  since_ts: string;
+  total: number | bigint;
+}
+
 interface PartitionsRow extends Record<string, unknown> {
   partitions: number;
   oldest_day: string | null;
@@ -171,16 +225,26 @@ interface CaptureRow extends Record<string, unknown> {
   copied: number | bigint;
 }
 
+/** Where the dead-letter queues are, and how to read their depth. */
+export interface DeadLetterQueues {
+  readonly depth: QueueDepth;
+  readonly urls: Readonly<Record<DeadLetterQueueName, string>>;
+  /** Told about a queue whose depth could not be read (the scrape answers without it). */
+  readonly onReadError?: (queue: DeadLetterQueueName, error: unknown) => void;
+}
+
 /**
  * The journal's metrics, read from counters the ingest statement maintains, the run statistics, the
- * captures and the catalog: a handful of small reads, never a scan of journal_event.
+ * captures and the catalog (a handful of small reads, never a scan of journal_event), and the depth
+ * of the dead-letter queues. Without `deadLetterQueues` the dead-letter families have no samples.
  */
 export async function readMetrics(deps: {
   readonly sql: SqlExecutor;
   readonly clock: Clock;
+  readonly deadLetterQueues?: DeadLetterQueues;
 }): Promise<MetricFamily[]> {
   const now = deps.clock.now();
-  const [counters, swarms, partitions, captures] = await Promise.all([
+  const [counters, swarms, runs, partitions, captures, deadLetters] = await Promise.all([
     deps.sql.execute<CounterRow>(COUNTERS_SQL, {
       knownKinds: json(EVENT_KINDS.map((entry) => entry.kind)),
       extraKinds: EXTRA_KIND_SERIES,
@@ -191,15 +255,41 @@ export async function readMetrics(deps: {
       now: timestamp(now),
       cap: SWARM_SERIES,
     }),
+    deps.sql.execute<OpenRunRow>(OPEN_RUNS_SQL, {
+      since: timestamp(new Date(now.getTime() - ACTIVE_RUN_WINDOW_MS)),
+      finished: json(FINISHED_LIFECYCLE_STATES),
+      cap: RUN_SERIES,
+    }),
     deps.sql.execute<PartitionsRow>(PARTITIONS_SQL),
     deps.sql.execute<CaptureRow>(CAPTURES_SQL),
+    readDeadLetterDepths(deps.deadLetterQueues),
   ]);
   return [
     ...counterFamilies(counters.rows),
     ...swarmFamilies(swarms.rows),
+    ...runFamilies(runs.rows, now),
     ...partitionFamilies(partitions.rows[0]),
     ...captureFamilies(captures.rows),
+    ...deadLetterFamilies(deadLetters),
   ];
+}
+
+/** Each queue's depth, or null when it could not be read: a failing queue never fails the scrape. */
+async function readDeadLetterDepths(
+  queues: DeadLetterQueues | undefined,
+): Promise<ReadonlyMap<DeadLetterQueueName, number | null>> {
+  if (queues === undefined) return new Map();
+  const depths = await Promise.all(
+    DEAD_LETTER_QUEUES.map(async (queue) => {
+      try {
+        return [queue, await queues.depth.messagesIn(queues.urls[queue])] as const;
+      } catch (error) {
+        queues.onReadError?.(queue, error);
+        return [queue, null] as const;
+      }
+    }),
+  );
+  return new Map(depths);
 }
 
 function counterFamilies(rows: readonly CounterRow[]): MetricFamily[] {
@@ -207,12 +297,23 @@ function counterFamilies(rows: readonly CounterRow[]): MetricFamily[] {
   const counterValue = (counter: string, match: (row: CounterRow) => boolean) =>
     Number(of(counter).find(match)?.value ?? 0);
   const d = METRIC_DEFINITIONS;
-  const lagCounts = of('ingest_lag_bucket');
-  let cumulative = 0;
-  const buckets = [...INGEST_LAG_BUCKETS, '+Inf'].map((le) => {
-    cumulative += Number(lagCounts.find((row) => row.label === le)?.value ?? 0);
-    return { name: `${d.ingestLag.name}_bucket`, labels: { le }, value: cumulative };
-  });
+  // Buckets as the ingest statement counts them (not cumulative), the sum in milliseconds.
+  const histogram = (definition: MetricDefinition, bucketCounter: string, sumCounter: string) => {
+    const counts = of(bucketCounter);
+    let cumulative = 0;
+    const buckets = [...INGEST_HISTOGRAM_BUCKETS, '+Inf'].map((le) => {
+      cumulative += Number(counts.find((row) => row.label === le)?.value ?? 0);
+      return { name: `${definition.name}_bucket`, labels: { le }, value: cumulative };
+    });
+    return {
+      ...definition,
+      samples: [
+        ...buckets,
+        { name: `${definition.name}_sum`, labels: {}, value: counterValue(sumCounter, () => true) / 1000 },
+        { name: `${definition.name}_count`, labels: {}, value: cumulative },
+      ],
+    };
+  };
   return [
     {
       ...d.events,
@@ -251,18 +352,8 @@ function counterFamilies(rows: readonly CounterRow[]): MetricFamily[] {
         })),
       ),
     },
-    {
-      ...d.ingestLag,
-      samples: [
-        ...buckets,
-        {
-          name: `${d.ingestLag.name}_sum`,
-          labels: {},
-          value: counterValue('ingest_lag_ms_sum', () => true) / 1000,
-        },
-        { name: `${d.ingestLag.name}_count`, labels: {}, value: cumulative },
-      ],
-    },
+    histogram(d.ingestLag, 'ingest_lag_bucket', 'ingest_lag_ms_sum'),
+    histogram(d.queueWait, 'queue_wait_bucket', 'queue_wait_ms_sum'),
   ];
 }
 
@@ -297,6 +388,34 @@ function swarmFamilies(rows: readonly SwarmRow[]): MetricFamily[] {
         .map((row) =>
           sample(d.swarmErrorRatio.name, row, Number(row.window_errors) / Number(row.window_events)),
         ),
+    },
+  ];
+}
+
+function runFamilies(rows: readonly OpenRunRow[], now: Date): MetricFamily[] {
+  const d = METRIC_DEFINITIONS;
+  const of = (series: OpenRunRow['series']) => rows.filter((row) => row.series === series);
+  // A producer clock ahead of the scrape's would make a run idle for less than nothing.
+  const secondsSince = (row: OpenRunRow) =>
+    Math.max(0, (now.getTime() - dateFromSqlTimestamp(row.since_ts).getTime()) / 1000);
+  const open = of('lifecycle');
+  return [
+    { ...d.openRuns, samples: [{ name: d.openRuns.name, labels: {}, value: Number(open[0]?.total ?? 0) }] },
+    {
+      ...d.runIdle,
+      samples: open.map((row) => ({
+        name: d.runIdle.name,
+        labels: { swarm: row.swarm_id, run: row.run_id, state: row.lifecycle_state ?? '' },
+        value: secondsSince(row),
+      })),
+    },
+    {
+      ...d.runBackpressureOpen,
+      samples: of('backpressure').map((row) => ({
+        name: d.runBackpressureOpen.name,
+        labels: { swarm: row.swarm_id, run: row.run_id },
+        value: secondsSince(row),
+      })),
     },
   ];
 }
@@ -336,6 +455,27 @@ function captureFamilies(rows: readonly CaptureRow[]): MetricFamily[] {
           value: rows.reduce((sum, row) => sum + Number(row.copied), 0),
         },
       ],
+    },
+  ];
+}
+
+function deadLetterFamilies(depths: ReadonlyMap<DeadLetterQueueName, number | null>): MetricFamily[] {
+  const d = METRIC_DEFINITIONS;
+  const read = [...depths];
+  return [
+    {
+      ...d.deadLetters,
+      samples: read.flatMap(([queue, messages]) =>
+        messages === null ? [] : [{ name: d.deadLetters.name, labels: { queue }, value: messages }],
+      ),
+    },
+    {
+      ...d.deadLetterReadFailed,
+      samples: read.map(([queue, messages]) => ({
+        name: d.deadLetterReadFailed.name,
+        labels: { queue },
+        value: messages === null ? 1 : 0,
+      })),
     },
   ];
 }

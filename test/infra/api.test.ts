@@ -119,6 +119,21 @@ describe('journal API (defaults)', () => {
     });
   });
 
+  test("gives the read function, and only it, the dead-letter queues' URLs (for /metrics)", () => {
+    const { api, ingest, maintenance } = journal.service;
+
+    expect(environmentOf(journal.template, api.readFunction)).toMatchObject({
+      JOURNAL_INGEST_DLQ_URL: { Ref: logicalIdOf(ingest.deadLetterQueue) },
+      JOURNAL_MAINTENANCE_DLQ_URL: { Ref: logicalIdOf(maintenance.deadLetterQueue) },
+    });
+    expect(Object.keys(environmentOf(journal.template, api.writeFunction))).not.toContain(
+      'JOURNAL_INGEST_DLQ_URL',
+    );
+    expect(Object.keys(environmentOf(journal.template, api.writeFunction))).not.toContain(
+      'JOURNAL_MAINTENANCE_DLQ_URL',
+    );
+  });
+
   test('creates the regional API Gateway logging role', () => {
     onlyResourceOf(journal.template, 'AWS::ApiGateway::Account');
   });

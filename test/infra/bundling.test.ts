@@ -45,6 +45,9 @@ async function invokeBundle(bundle: Bundle, database: string, event: unknown = {
       JOURNAL_SECRET_ARN: inject('secretArn'),
       JOURNAL_DATABASE: database,
       JOURNAL_MIGRATIONS_DIR: join(bundle.dir, 'migrations'),
+      // the read function's dead-letter queues (the template's Refs); /health/ready never calls SQS
+      JOURNAL_INGEST_DLQ_URL: 'http://127.0.0.1:9/000000000000/ingest-dlq',
+      JOURNAL_MAINTENANCE_DLQ_URL: 'http://127.0.0.1:9/000000000000/maintenance-dlq',
       POWERTOOLS_SERVICE_NAME: `hive-journal-${bundle.entry}`,
       POWERTOOLS_LOG_LEVEL: 'ERROR',
     },

@@ -106,14 +106,29 @@ describe('least privilege', () => {
     }
   });
 
-  test('gives the API functions no SQS access and the ingest function no send rights', () => {
+  test('gives the API write function no SQS access and the ingest function no send rights', () => {
     const { api, ingest } = journal.service;
     const sqsActions = (role: string) =>
       (statements.get(role) ?? []).flatMap(actionsOf).filter((action) => action.startsWith('sqs:'));
 
-    expect(sqsActions(roleIdOf(api.readFunction))).toEqual([]);
     expect(sqsActions(roleIdOf(api.writeFunction))).toEqual([]);
     expect(sqsActions(roleIdOf(ingest.function))).not.toContain('sqs:SendMessage');
+  });
+
+  test('lets the API read function only read the attributes of the two dead-letter queues (their depth for /metrics)', () => {
+    const { api, ingest, maintenance } = journal.service;
+    const sqs = (statements.get(roleIdOf(api.readFunction)) ?? []).filter(
+      (s) => s.Effect === 'Allow' && actionsOf(s).some((action) => action.startsWith('sqs:')),
+    );
+
+    expect([...new Set(sqs.flatMap(actionsOf))]).toEqual(['sqs:GetQueueAttributes']);
+    expect(sqs.flatMap(resourcesIn).sort()).toEqual(
+      [
+        `\${${logicalIdOf(ingest.deadLetterQueue)}.Arn}`,
+        `\${${logicalIdOf(maintenance.deadLetterQueue)}.Arn}`,
+      ].sort(),
+    );
+    expect(sqs.map((s) => s.Condition)).toEqual(sqs.map(() => undefined));
   });
 
   test("grants only on this stack's resources or ARNs of its own partition, region and account", () => {

@@ -71,7 +71,7 @@ describe('alarms and dashboard (seed thresholds)', () => {
     expect(statements.some((statement) => statement.Effect === 'Deny')).toBe(true);
   });
 
-  test('fire when the ingest dead-letter queue holds any message', () => {
+  test('fire when the ingest dead-letter queue holds any message, within a minute', () => {
     expect(alarm('IngestDeadLetters')).toMatchObject({
       Namespace: 'AWS/SQS',
       MetricName: 'ApproximateNumberOfMessagesVisible',
@@ -81,6 +81,8 @@ describe('alarms and dashboard (seed thresholds)', () => {
           Value: { 'Fn::GetAtt': [logicalIdOf(journal.service.ingest.deadLetterQueue), 'QueueName'] },
         },
       ],
+      Statistic: 'Maximum',
+      Period: 60,
       ComparisonOperator: 'GreaterThanThreshold',
       Threshold: 0,
     });
@@ -140,7 +142,7 @@ describe('alarms and dashboard (seed thresholds)', () => {
     ]);
   });
 
-  test('fire when a maintenance run fails or lands in its dead-letter queue', () => {
+  test('fire when a maintenance run fails or lands in its dead-letter queue (within a minute)', () => {
     expect(alarm('MaintenanceFailed')).toMatchObject({
       MetricName: 'Errors',
       Dimensions: [
@@ -151,6 +153,14 @@ describe('alarms and dashboard (seed thresholds)', () => {
     });
     expect(alarm('MaintenanceDeadLetters')).toMatchObject({
       MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [
+        {
+          Name: 'QueueName',
+          Value: { 'Fn::GetAtt': [logicalIdOf(journal.service.maintenance.deadLetterQueue), 'QueueName'] },
+        },
+      ],
+      Statistic: 'Maximum',
+      Period: 60,
       Threshold: 0,
     });
   });

@@ -1,27 +1,49 @@
 import { randomUUID } from 'node:crypto';
+import { CreateQueueCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { sqsQueueDepth } from '../../lib/adapters/sqs-queue-depth.ts';
 import type { ApiDeps } from '../../lib/api/api-deps.ts';
 import { opsRoutes } from '../../lib/api/ops-routes.ts';
 import {
   backpressureStartEvent,
   backpressureStopEvent,
   HIVE_JOURNAL_WRITER,
+  type JournalWriter,
 } from '../../lib/client/backpressure-events.ts';
 import { apiHandler } from '../../lib/http/api-handler.ts';
+import type { Clock } from '../../lib/ports/clock.ts';
 import { systemClock } from '../../lib/ports/clock.ts';
 import { ingestMessages, type QueueMessage } from '../../lib/use-cases/ingest-messages.ts';
-import { METRIC_DEFINITIONS } from '../../lib/use-cases/read-metrics.ts';
+import {
+  type DeadLetterQueueName,
+  type DeadLetterQueues,
+  METRIC_DEFINITIONS,
+  RUN_SERIES,
+} from '../../lib/use-cases/read-metrics.ts';
+import { createLocalSqsClient } from '../../local/sqs/local-sqs-client.ts';
+import { type LocalSqs, startLocalSqs } from '../../local/sqs/start-local-sqs.ts';
 import { apiGatewayEvent } from '../support/api-gateway-event.ts';
 import { envelope, journalEntry } from '../support/journal-event-factory.ts';
 import { insertCapture } from '../support/journal-run-factory.ts';
 import { type ParsedFamily, parsePrometheusText, sampleValue } from '../support/prometheus-text.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 
-const message = (body: string): QueueMessage => ({ messageId: randomUUID(), body });
+const message = (body: string, sentAtMs?: number): QueueMessage => ({
+  messageId: randomUUID(),
+  body,
+  ...(sentAtMs === undefined ? {} : { sentAtMs }),
+});
 const secondsAgo = (seconds: number) => new Date(Date.now() - seconds * 1000).toISOString();
 
-async function scrape(db: TestDatabase) {
-  const deps: ApiDeps = { sql: db.sql, clock: systemClock };
+async function scrape(
+  db: TestDatabase,
+  options: { clock?: Clock; deadLetterQueues?: DeadLetterQueues } = {},
+) {
+  const deps: ApiDeps = {
+    sql: db.sql,
+    clock: options.clock ?? systemClock,
+    ...(options.deadLetterQueues ? { deadLetterQueues: options.deadLetterQueues } : {}),
+  };
   const response = await apiHandler(opsRoutes, deps, { cors: { allowedOrigins: [] } })(
     apiGatewayEvent({ path: '/metrics' }),
   );
@@ -236,6 +258,24 @@ describe('GET /metrics', () => {
       ),
     ).toBe(0);
     expect(families.get('hive_journal_events_total')?.samples).toEqual([]);
+    expect(
+      sampleValue(
+        families,
+        'hive_journal_ingest_queue_wait_seconds',
+        { le: '+Inf' },
+        'hive_journal_ingest_queue_wait_seconds_bucket',
+      ),
+    ).toBe(0);
+    expect(sampleValue(families, 'hive_journal_open_runs')).toBe(0);
+    expect(families.get('hive_journal_run_idle_seconds')?.samples).toEqual([]);
+    expect(families.get('hive_journal_run_backpressure_open_seconds')?.samples).toEqual([]);
+  });
+
+  test('without its dead-letter queues (the write function, these tests) the dead-letter families have no samples', async () => {
+    const { families } = await scrape(db);
+
+    expect(families.get('hive_journal_dead_letter_messages')?.samples).toEqual([]);
+    expect(families.get('hive_journal_dead_letter_read_failed')?.samples).toEqual([]);
   });
 
   test('a redelivered message is counted once', async () => {
@@ -306,5 +346,247 @@ describe('GET /metrics', () => {
     expect(sampleValue(families, 'hive_journal_captures', { status: 'failed' })).toBe(1);
     expect(sampleValue(families, 'hive_journal_captures', { status: 'pending' })).toBe(0);
     expect(sampleValue(families, 'hive_journal_archive_rows')).toBe(155);
+  });
+});
+
+/** A producer of a swarm run writing its own backpressure markers (scope SWARM). */
+const runWriter = (swarmId: string, runId: string): JournalWriter => ({
+  journalScope: 'SWARM',
+  swarmId,
+  runId,
+  role: 'generator',
+  instance: 'generator-1',
+  origin: 'generator-1',
+});
+const backpressureStart = (swarmId: string, runId: string, timestamp: string) =>
+  backpressureStartEvent(runWriter(swarmId, runId), { eventUid: randomUUID(), timestamp });
+const backpressureStop = (swarmId: string, runId: string, timestamp: string) =>
+  backpressureStopEvent(
+    runWriter(swarmId, runId),
+    { eventUid: randomUUID(), timestamp },
+    { DEBUG: 0, INFO: 3, WARN: 0, ERROR: 0 },
+  );
+/** A lifecycle event as PocketHive journals it: the swarm-start signal, or a command's outcome. */
+const swarmSignal = (swarmId: string, runId: string, type: string, timestamp: string) =>
+  journalEntry({ swarmId, runId, kind: 'signal', type, timestamp, origin: 'orchestrator' });
+const outcome = (swarmId: string, runId: string, type: string, status: string, timestamp: string) =>
+  journalEntry({ swarmId, runId, kind: 'outcome', type, timestamp, data: { status } });
+const clockAt = (date: Date): Clock => ({ now: () => date });
+
+describe('GET /metrics: queue wait, open runs, open backpressure episodes', () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await db.drop();
+  });
+  beforeEach(async () => {
+    await db.pg.query(
+      'TRUNCATE journal_event, journal_run, journal_capture, journal_rejected, journal_counter, journal_swarm_minute CASCADE',
+    );
+  });
+
+  test('buckets how long each stored message waited in the queue, from its SentTimestamp', async () => {
+    const now = Date.now();
+    const report = await ingestMessages({ sql: db.sql, clock: systemClock }, [
+      message(envelope([journalEntry()]), now - 20_000),
+      message(envelope([journalEntry(), journalEntry()]), now - 90_000),
+      message(envelope([journalEntry()]), now - 7_200_000),
+      // no SentTimestamp (not from SQS): not counted
+      message(envelope([journalEntry()])),
+    ]);
+    expect([...report.outcomes.values()].map((outcome) => outcome.status)).not.toContain('failed');
+
+    const { families } = await scrape(db);
+
+    const wait = 'hive_journal_ingest_queue_wait_seconds';
+    const bucket = (le: string) => sampleValue(families, wait, { le }, `${wait}_bucket`);
+    expect(bucket('10')).toBe(0);
+    expect(bucket('30')).toBe(1);
+    expect(bucket('300')).toBe(2);
+    expect(bucket('3600')).toBe(2);
+    expect(bucket('+Inf')).toBe(3);
+    expect(sampleValue(families, wait, {}, `${wait}_count`)).toBe(3);
+    const sum = sampleValue(families, wait, {}, `${wait}_sum`);
+    expect(sum).toBeGreaterThanOrEqual(20 + 90 + 7200);
+    expect(sum).toBeLessThan(20 + 90 + 7200 + 3 * 10);
+  });
+
+  test('gives each run whose lifecycle is not over its idle time and state; finished and stateless runs get none', async () => {
+    const now = new Date();
+    const at = (secondsBefore: number) => new Date(now.getTime() - secondsBefore * 1000).toISOString();
+    await ingest(db, [
+      envelope([
+        swarmSignal('s1', 'running', 'swarm-start', at(7300)),
+        outcome('s1', 'running', 'swarm-start', 'Running', at(7200)),
+        swarmSignal('s1', 'starting', 'swarm-start', at(30)),
+        swarmSignal('s2', 'stopped', 'swarm-start', at(600)),
+        outcome('s2', 'stopped', 'swarm-stop', 'Stopped', at(500)),
+        swarmSignal('s2', 'failed', 'swarm-start', at(600)),
+        outcome('s2', 'failed', 'swarm-start', 'Failed', at(550)),
+        journalEntry({ swarmId: 's3', runId: 'no-lifecycle', timestamp: at(10) }),
+      ]),
+    ]);
+
+    const { families } = await scrape(db, { clock: clockAt(now) });
+
+    const idle = families.get('hive_journal_run_idle_seconds')?.samples ?? [];
+    expect(idle.map((sample) => sample.labels)).toEqual([
+      { swarm: 's1', run: 'starting', state: 'STARTING' },
+      { swarm: 's1', run: 'running', state: 'RUNNING' },
+    ]);
+    expect(idle[0]?.value).toBeCloseTo(30, 2);
+    expect(idle[1]?.value).toBeCloseTo(7200, 2);
+    expect(sampleValue(families, 'hive_journal_open_runs')).toBe(2);
+  });
+
+  test('leaves out runs silent for 7 days, and counts an event stamped ahead of the scrape as 0 s idle', async () => {
+    const now = new Date();
+    await ingest(db, [envelope([swarmSignal('s1', 'r1', 'swarm-start', now.toISOString())])]);
+
+    const ahead = await scrape(db, { clock: clockAt(new Date(now.getTime() - 5_000)) });
+    const sixDays = await scrape(db, { clock: clockAt(new Date(now.getTime() + 6 * 86_400_000)) });
+    const eightDays = await scrape(db, { clock: clockAt(new Date(now.getTime() + 8 * 86_400_000)) });
+
+    expect(
+      sampleValue(ahead.families, 'hive_journal_run_idle_seconds', {
+        swarm: 's1',
+        run: 'r1',
+        state: 'STARTING',
+      }),
+    ).toBe(0);
+    expect(
+      sampleValue(sixDays.families, 'hive_journal_run_idle_seconds', {
+        swarm: 's1',
+        run: 'r1',
+        state: 'STARTING',
+      }),
+    ).toBeCloseTo(6 * 86_400, 2);
+    expect(eightDays.families.get('hive_journal_run_idle_seconds')?.samples).toEqual([]);
+    expect(sampleValue(eightDays.families, 'hive_journal_open_runs')).toBe(0);
+  });
+
+  test('gives each run with an open backpressure episode its age; closed episodes and finished runs get none', async () => {
+    const now = new Date();
+    const at = (secondsBefore: number) => new Date(now.getTime() - secondsBefore * 1000).toISOString();
+    await ingest(db, [
+      envelope([
+        backpressureStart('s1', 'open', at(900)),
+        backpressureStart('s1', 'closed', at(900)),
+        backpressureStop('s1', 'closed', at(800)),
+        backpressureStop('s1', 'reopened', at(1200)),
+        backpressureStart('s1', 'reopened', at(700)),
+        swarmSignal('s2', 'stopped', 'swarm-start', at(2000)),
+        backpressureStart('s2', 'stopped', at(1900)),
+        outcome('s2', 'stopped', 'swarm-stop', 'Stopped', at(1800)),
+      ]),
+      // the hive journal's own episode has no run
+      envelope([backpressureStartEvent(HIVE_JOURNAL_WRITER, { eventUid: randomUUID(), timestamp: at(900) })]),
+    ]);
+
+    const { families } = await scrape(db, { clock: clockAt(now) });
+
+    const open = families.get('hive_journal_run_backpressure_open_seconds')?.samples ?? [];
+    expect(Object.fromEntries(open.map((sample) => [sample.labels.run, sample.value]))).toEqual({
+      open: expect.closeTo(900, 2),
+      reopened: expect.closeTo(700, 2),
+    });
+    expect(open.map((sample) => sample.labels.swarm)).toEqual(['s1', 's1']);
+  });
+
+  test(`keeps at most ${RUN_SERIES} runs per family, the most recently active, and counts every open run`, async () => {
+    const now = new Date();
+    const runs = Array.from({ length: RUN_SERIES + 1 }, (_, i) => ({
+      runId: `r-${String(i).padStart(3, '0')}`,
+      // r-000 is the least recently active
+      timestamp: new Date(now.getTime() - (RUN_SERIES + 1 - i) * 1000).toISOString(),
+    }));
+    await ingest(db, [
+      envelope(runs.map((run) => swarmSignal('busy', run.runId, 'swarm-start', run.timestamp))),
+      envelope(runs.map((run) => backpressureStart('busy', run.runId, run.timestamp))),
+    ]);
+
+    const { families } = await scrape(db, { clock: clockAt(now) });
+
+    const idle = families.get('hive_journal_run_idle_seconds')?.samples ?? [];
+    const open = families.get('hive_journal_run_backpressure_open_seconds')?.samples ?? [];
+    expect(idle).toHaveLength(RUN_SERIES);
+    expect(open).toHaveLength(RUN_SERIES);
+    expect(idle.map((sample) => sample.labels.run)).not.toContain('r-000');
+    expect(open.map((sample) => sample.labels.run)).not.toContain('r-000');
+    expect(sampleValue(families, 'hive_journal_open_runs')).toBe(RUN_SERIES + 1);
+  });
+});
+
+describe('GET /metrics: dead-letter queues, read over the SQS SDK (local SQS)', () => {
+  let db: TestDatabase;
+  let localSqs: LocalSqs;
+  let sqs: SQSClient;
+  let urls: Record<DeadLetterQueueName, string>;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    localSqs = await startLocalSqs();
+    sqs = createLocalSqsClient(localSqs);
+    const create = async (name: string) =>
+      (await sqs.send(new CreateQueueCommand({ QueueName: name }))).QueueUrl as string;
+    urls = { ingest: await create('ingest-dlq'), maintenance: await create('maintenance-dlq') };
+    await sqs.send(
+      new SendMessageCommand({ QueueUrl: urls.ingest, MessageBody: envelope([journalEntry()]) }),
+    );
+  });
+  afterAll(async () => {
+    sqs?.destroy();
+    await localSqs?.close();
+    await db?.drop();
+  });
+
+  test('reports how many messages wait in each dead-letter queue', async () => {
+    const { families } = await scrape(db, { deadLetterQueues: { depth: sqsQueueDepth(sqs), urls } });
+
+    expect(sampleValue(families, 'hive_journal_dead_letter_messages', { queue: 'ingest' })).toBe(1);
+    expect(sampleValue(families, 'hive_journal_dead_letter_messages', { queue: 'maintenance' })).toBe(0);
+    expect(sampleValue(families, 'hive_journal_dead_letter_read_failed', { queue: 'ingest' })).toBe(0);
+    expect(sampleValue(families, 'hive_journal_dead_letter_read_failed', { queue: 'maintenance' })).toBe(0);
+  });
+
+  test('answers without the depth of a queue it cannot read, says so, and tells why', async () => {
+    const errors: Array<{ queue: string; error: unknown }> = [];
+    const missing = localSqs.queueUrl('no-such-queue');
+
+    const { response, families } = await scrape(db, {
+      deadLetterQueues: {
+        depth: sqsQueueDepth(sqs),
+        urls: { ...urls, maintenance: missing },
+        onReadError: (queue, error) => errors.push({ queue, error }),
+      },
+    });
+
+    expect(response.statusCode).toBe(200);
+    expect(sampleValue(families, 'hive_journal_dead_letter_messages', { queue: 'ingest' })).toBe(1);
+    expect(() =>
+      sampleValue(families, 'hive_journal_dead_letter_messages', { queue: 'maintenance' }),
+    ).toThrow(/no series/);
+    expect(sampleValue(families, 'hive_journal_dead_letter_read_failed', { queue: 'maintenance' })).toBe(1);
+    expect(sampleValue(families, 'hive_journal_dead_letter_read_failed', { queue: 'ingest' })).toBe(0);
+    expect(errors.map(({ queue, error }) => [queue, (error as Error).name])).toEqual([
+      ['maintenance', 'QueueDoesNotExist'],
+    ]);
+  });
+
+  test('answers without any depth while SQS is unreachable', async () => {
+    await localSqs.refuseConnections();
+    try {
+      const { response, families } = await scrape(db, {
+        deadLetterQueues: { depth: sqsQueueDepth(createLocalSqsClient(localSqs, { maxAttempts: 1 })), urls },
+      });
+
+      expect(response.statusCode).toBe(200);
+      expect(families.get('hive_journal_dead_letter_messages')?.samples).toEqual([]);
+      expect(sampleValue(families, 'hive_journal_dead_letter_read_failed', { queue: 'ingest' })).toBe(1);
+      expect(sampleValue(families, 'hive_journal_dead_letter_read_failed', { queue: 'maintenance' })).toBe(1);
+    } finally {
+      await localSqs.acceptConnections();
+    }
   });
 });

@@ -45,6 +45,9 @@ beforeAll(async () => {
         JOURNAL_SECRET_ARN: inject('secretArn'),
         JOURNAL_DATABASE: db.name,
         AWS_ENDPOINT_URL_RDS_DATA: inject('dataApiEndpoint'),
+        // the dead-letter queues are Refs in the template; these tests never scrape /metrics
+        JOURNAL_INGEST_DLQ_URL: 'http://127.0.0.1:9/000000000000/ingest-dlq',
+        JOURNAL_MAINTENANCE_DLQ_URL: 'http://127.0.0.1:9/000000000000/maintenance-dlq',
       },
       timeoutSeconds: properties.Timeout,
       memorySizeMb: properties.MemorySize,

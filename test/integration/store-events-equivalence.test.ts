@@ -193,7 +193,10 @@ describe('the ingest statement', () => {
           const { rows: old } = await before.sql.execute(STORE_EVENTS_V1_SQL, parameters);
           const between = performance.now() - started;
           // (no SentTimestamps: the queue-wait histogram, which v1 did not keep, stays empty)
-          const { rows: now } = await after.sql.execute(STORE_EVENTS_SQL, { ...parameters, sentAt: json([]) });
+          const { rows: now } = await after.sql.execute(STORE_EVENTS_SQL, {
+            ...parameters,
+            sentAt: json([]),
+          });
           // the statement reports the same
           expect(now).toEqual(old);
           lagTolerance += Number(old[0]?.stored ?? 0) * (between + 5);

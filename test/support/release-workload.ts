@@ -170,7 +170,10 @@ export function releaseWorkload(): WorkloadStep[] {
           { pinnedOnly: false, tags: [], limit: 10 },
           { chunkBytes: 1, maxJsonBytes: 1e6 },
         );
-        await listSwarmRuns({ sql, clock }, { swarmId: 'swarm-unknown', pinnedOnly: false, tags: [], limit: 10 });
+        await listSwarmRuns(
+          { sql, clock },
+          { swarmId: 'swarm-unknown', pinnedOnly: false, tags: [], limit: 10 },
+        );
       },
     },
     {
