@@ -24,8 +24,9 @@ ORDER BY 1, 2, 3, 4
 
 /**
  * Swarms with events since :since (from the run statistics kept on ingest), the :cap most recent,
- * with their events and errors in the one-minute buckets after :windowStart up to :now. `active`
- * counts every swarm since :since, before the cap.
+ * with their events and errors in the one-minute buckets after :windowStart up to :now, and what
+ * the health of their current run is derived from. `active` counts every swarm since :since, before
+ * the cap.
  */
 export const SWARMS_SQL = `
 WITH recent AS (
@@ -38,12 +39,22 @@ WITH recent AS (
   LIMIT :cap
 )
 SELECT r.swarm_id, r.last_ts, r.active,
-  COALESCE(w.events, 0)::bigint AS window_events, COALESCE(w.errors, 0)::bigint AS window_errors
+  COALESCE(w.events, 0)::bigint AS window_events, COALESCE(w.errors, 0)::bigint AS window_errors,
+  cur.lifecycle_state, cur.last_ts AS run_last_ts, cur.backpressure_started_ts, cur.backpressure_stopped_ts
 FROM ranked r
 LEFT JOIN LATERAL (
   SELECT sum(m.events) AS events, sum(m.errors) AS errors FROM journal_swarm_minute m
   WHERE m.swarm_id = r.swarm_id AND m.minute > :windowStart::timestamptz AND m.minute <= :now::timestamptz
 ) AS w ON true
+-- the swarm's current run, as its journal resolves it: the latest in an active state, else the latest
+CROSS JOIN LATERAL (
+  SELECT j.lifecycle_state, j.last_ts, j.backpressure_started_ts, j.backpressure_stopped_ts
+  FROM journal_run j
+  WHERE j.swarm_id = r.swarm_id
+  ORDER BY COALESCE(j.lifecycle_state = ANY (ARRAY(SELECT jsonb_array_elements_text(:activeStates::jsonb))), false) DESC,
+    j.last_ts DESC NULLS LAST, j.run_id DESC
+  LIMIT 1
+) AS cur
 ORDER BY r.last_ts DESC, r.swarm_id
 `;
 

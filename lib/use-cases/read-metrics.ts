@@ -3,10 +3,12 @@ import { dateFromSqlTimestamp } from '../db/sql-timestamp.ts';
 import { EVENT_KINDS } from '../journal/event-kinds.ts';
 import { JOURNAL_SCOPES, SEVERITIES } from '../journal/event-schema.ts';
 import type { RunLifecycleState } from '../journal/run-lifecycle.ts';
+import { ERROR_WINDOW_SECONDS, SWARM_HEALTH_STATES, swarmHealth } from '../journal/swarm-health.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { QueueDepth } from '../ports/queue-depth.ts';
 import type { SqlExecutor } from '../ports/sql-client.ts';
 import { CAPTURES_SQL, COUNTERS_SQL, OPEN_RUNS_SQL, PARTITIONS_SQL, SWARMS_SQL } from './read-metrics.sql.ts';
+import { ACTIVE_RUN_STATES } from './resolve-run.ts';
 
 export type MetricType = 'counter' | 'gauge' | 'histogram';
 
@@ -40,7 +42,7 @@ export const SWARM_SERIES = 200;
 /** Per-swarm series cover swarms with events this recently. */
 export const ACTIVE_SWARM_WINDOW_MS = 24 * 60 * 60 * 1000;
 /** The rolling error window: five one-minute buckets of event time. */
-export const ERROR_WINDOW_SECONDS = 300;
+export { ERROR_WINDOW_SECONDS };
 /** Runs that get per-run series (the most recently active ones of each family). */
 export const RUN_SERIES = 200;
 /** Per-run series cover runs with events this recently. */
@@ -134,6 +136,12 @@ export const METRIC_DEFINITIONS = {
     "Share of the swarm's events in the last 5 minutes that are ERROR (0 to 1); absent without events.",
     ['swarm'],
   ),
+  swarmHealth: family(
+    'hive_journal_swarm_health',
+    'gauge',
+    "1 for the swarm's health state (healthy, degraded, failing, stale, stopped; docs/swarm-health.md), 0 for the others, from its current run.",
+    ['swarm', 'state'],
+  ),
   openRuns: family(
     'hive_journal_open_runs',
     'gauge',
@@ -201,6 +209,10 @@ interface SwarmRow extends Record<string, unknown> {
   active: number;
   window_events: number | bigint;
   window_errors: number | bigint;
+  lifecycle_state: string | null;
+  run_last_ts: string | null;
+  backpressure_started_ts: string | null;
+  backpressure_stopped_ts: string | null;
 }
 
 interface OpenRunRow extends Record<string, unknown> {
@@ -254,6 +266,7 @@ export async function readMetrics(deps: {
       windowStart: timestamp(new Date(now.getTime() - ERROR_WINDOW_SECONDS * 1000)),
       now: timestamp(now),
       cap: SWARM_SERIES,
+      activeStates: json(ACTIVE_RUN_STATES),
     }),
     deps.sql.execute<OpenRunRow>(OPEN_RUNS_SQL, {
       since: timestamp(new Date(now.getTime() - ACTIVE_RUN_WINDOW_MS)),
@@ -266,7 +279,7 @@ export async function readMetrics(deps: {
   ]);
   return [
     ...counterFamilies(counters.rows),
-    ...swarmFamilies(swarms.rows),
+    ...swarmFamilies(swarms.rows, now),
     ...runFamilies(runs.rows, now),
     ...partitionFamilies(partitions.rows[0]),
     ...captureFamilies(captures.rows),
@@ -357,7 +370,7 @@ function counterFamilies(rows: readonly CounterRow[]): MetricFamily[] {
   ];
 }
 
-function swarmFamilies(rows: readonly SwarmRow[]): MetricFamily[] {
+function swarmFamilies(rows: readonly SwarmRow[], now: Date): MetricFamily[] {
   const d = METRIC_DEFINITIONS;
   const sample = (name: string, row: SwarmRow, value: number) => ({
     name,
@@ -388,6 +401,30 @@ function swarmFamilies(rows: readonly SwarmRow[]): MetricFamily[] {
         .map((row) =>
           sample(d.swarmErrorRatio.name, row, Number(row.window_errors) / Number(row.window_events)),
         ),
+    },
+    {
+      ...d.swarmHealth,
+      samples: rows.flatMap((row) => {
+        const { state } = swarmHealth(
+          {
+            lifecycleState: row.lifecycle_state,
+            lastTs: row.run_last_ts === null ? null : dateFromSqlTimestamp(row.run_last_ts),
+            backpressureStartedTs:
+              row.backpressure_started_ts === null ? null : dateFromSqlTimestamp(row.backpressure_started_ts),
+            backpressureStoppedTs:
+              row.backpressure_stopped_ts === null ? null : dateFromSqlTimestamp(row.backpressure_stopped_ts),
+            windowEvents: Number(row.window_events),
+            windowErrors: Number(row.window_errors),
+          },
+          now,
+        );
+        // one series per state, 1 for the swarm's: a state change never leaves a stale series behind
+        return SWARM_HEALTH_STATES.map((candidate) => ({
+          name: d.swarmHealth.name,
+          labels: { swarm: row.swarm_id, state: candidate },
+          value: candidate === state ? 1 : 0,
+        }));
+      }),
     },
   ];
 }

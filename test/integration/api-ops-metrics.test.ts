@@ -441,6 +441,41 @@ describe('GET /metrics: queue wait, open runs, open backpressure episodes', () =
     expect(sampleValue(families, 'hive_journal_open_runs')).toBe(2);
   });
 
+  test("gives each active swarm one health series per state, 1 for its current run's (docs/swarm-health.md)", async () => {
+    const now = new Date();
+    const at = (secondsBefore: number) => new Date(now.getTime() - secondsBefore * 1000).toISOString();
+    const entry = (swarmId: string, seconds: number, extra: Record<string, unknown> = {}) =>
+      journalEntry({ swarmId, runId: 'r', timestamp: at(seconds), ...extra });
+    await ingest(db, [
+      envelope([
+        outcome('healthy', 'r', 'swarm-start', 'Running', at(20)),
+        entry('healthy', 10),
+        outcome('failing', 'r', 'swarm-start', 'Running', at(20)),
+        entry('failing', 10, { severity: 'ERROR' }),
+        entry('failing', 9),
+        outcome('stopped', 'r', 'swarm-stop', 'Stopped', at(20)),
+        outcome('stale', 'r', 'swarm-start', 'Running', at(700)),
+        outcome('degraded', 'r', 'swarm-start', 'Running', at(20)),
+        entry('degraded', 10, { kind: 'infra', type: 'journal-backpressure-start', severity: 'WARN' }),
+        // an older run that was stopped does not make a running swarm stopped
+        outcome('healthy', 'old', 'swarm-stop', 'Stopped', at(15)),
+      ]),
+    ]);
+
+    const { families } = await scrape(db, { clock: clockAt(now) });
+
+    const health = families.get('hive_journal_swarm_health')?.samples ?? [];
+    const states = ['healthy', 'degraded', 'failing', 'stale', 'stopped'];
+    for (const swarm of states) {
+      const series = health.filter((sample) => sample.labels.swarm === swarm);
+      expect(series.map((sample) => sample.labels.state).sort(), swarm).toEqual([...states].sort());
+      expect(
+        series.filter((sample) => sample.value === 1).map((sample) => sample.labels.state),
+        swarm,
+      ).toEqual([swarm]);
+    }
+  });
+
   test('leaves out runs silent for 7 days, and counts an event stamped ahead of the scrape as 0 s idle', async () => {
     const now = new Date();
     await ingest(db, [envelope([swarmSignal('s1', 'r1', 'swarm-start', now.toISOString())])]);
