@@ -15,6 +15,7 @@ const sqs = tracer.captureAWSv3Client(
 export const handler = apiFunction(readRoutes, {
   env: ApiReadEnv,
   deps: (config) => ({
+    links: config.links,
     deadLetterQueues: {
       depth: sqsQueueDepth(sqs),
       urls: config.deadLetterQueueUrls,

@@ -107,11 +107,26 @@ export function servicePropsFromContext(read: ContextReader, stack: Stack): Jour
       };
     }
   }
+  const grafanaUrl = read('grafanaUrl');
+  const grafanaDashboardUid = read('grafanaDashboardUid');
+  const consoleLinks = read('consoleLinks');
+  const traceLogGroups = read('traceLogGroups');
+  if (consoleLinks !== undefined && !['true', 'false'].includes(consoleLinks)) {
+    problems.push(`consoleLinks must be true or false (got ${consoleLinks})`);
+  }
+  if (traceLogGroups !== undefined && consoleLinks !== 'true') {
+    problems.push('traceLogGroups needs consoleLinks=true');
+  }
+  const links = {
+    ...(grafanaUrl === undefined ? {} : { grafanaUrl }),
+    ...(grafanaDashboardUid === undefined ? {} : { grafanaDashboardUid }),
+    ...(consoleLinks === 'true' ? { awsConsole: { traceLogGroupNames: listOf(traceLogGroups ?? '') } } : {}),
+  };
   if (problems.length > 0) throw new InvalidContextError(problems);
   return {
     dev,
     ...(dev ? { database: { minCapacity: 0 } } : {}),
-    api: { corsOrigins, authorization },
+    api: { corsOrigins, authorization, ...(Object.keys(links).length > 0 ? { links } : {}) },
     observability: { alarmEmails: alarmEmail ? [alarmEmail] : [] },
   };
 }

@@ -14,6 +14,10 @@ import { JournalStack } from './journal-stack.ts';
 //                jwtJwksUri (default: from the issuer's discovery document), jwtClockToleranceSeconds
 //                (default 30), authCacheTtlSeconds (default 300)
 //     cognito:   cognitoUserPoolIds, readScopes, writeScopes
+//   grafanaUrl   Grafana's base URL: pages, timelines and runs carry dashboard links (grafanaDashboardUid:
+//                default the repository dashboard's)
+//   consoleLinks true: events with a trace id link to X-Ray (and with traceLogGroups, comma-separated
+//                log group names, to a Logs Insights query for the trace id)
 // docs/deploy.md has a worked example for each mode.
 const app = new App();
 const read = (name: string): string | undefined => {

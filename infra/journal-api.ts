@@ -1,4 +1,5 @@
-import { Duration } from 'aws-cdk-lib';
+import { readFileSync } from 'node:fs';
+import { Duration, Stack, Token } from 'aws-cdk-lib';
 import {
   AccessLogField,
   AccessLogFormat,
@@ -106,6 +107,21 @@ export interface JournalApiOptions {
   readonly cloudWatchRole?: boolean;
   /** A regional WAFv2 web ACL to associate with the stage. Default: none. */
   readonly webAclArn?: string;
+  /** Links the read answers carry (docs/deploy.md, "Links"). Default: none. */
+  readonly links?: JournalApiLinks;
+}
+
+/** Where journal answers link to, per run and per event. */
+export interface JournalApiLinks {
+  /** Grafana's base URL, e.g. https://grafana.example.com: dashboard links with the filters pre-filled. */
+  readonly grafanaUrl?: string;
+  /** The uid of the journal dashboard in that Grafana. Default: the repository dashboard's. */
+  readonly grafanaDashboardUid?: string;
+  /**
+   * X-Ray trace links (and with log groups, Logs Insights queries) for events with a trace id, in
+   * the deployment's region.
+   */
+  readonly awsConsole?: { readonly traceLogGroupNames?: readonly string[] };
 }
 
 export interface JournalApiSettings {
@@ -122,6 +138,7 @@ export interface JournalApiSettings {
   readonly memorySize: number;
   readonly cloudWatchRole: boolean;
   readonly webAclArn: string | undefined;
+  readonly links: JournalApiLinks;
 }
 
 export function resolveApiSettings(
@@ -142,6 +159,7 @@ export function resolveApiSettings(
     memorySize: options.memorySize ?? 1024,
     cloudWatchRole: options.cloudWatchRole ?? true,
     webAclArn: options.webAclArn,
+    links: options.links ?? {},
   };
   const { authorization } = settings;
   if (authorization.kind === 'cognito') {
@@ -171,7 +189,58 @@ export function resolveApiSettings(
     problems.integer('api.writeConcurrency', settings.writeConcurrency, 1, 1000);
   }
   problems.integer('api.memorySize', settings.memorySize, 128, 10_240);
+  checkLinks(settings.links, problems);
   return settings;
+}
+
+function checkLinks(links: JournalApiLinks, problems: PropsProblems): void {
+  const { grafanaUrl, grafanaDashboardUid, awsConsole } = links;
+  if (
+    grafanaUrl !== undefined &&
+    !Token.isUnresolved(grafanaUrl) &&
+    !/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/.test(grafanaUrl)
+  ) {
+    problems.add(
+      'api.links.grafanaUrl',
+      `must be an http(s) URL without query or fragment (got ${grafanaUrl})`,
+    );
+  }
+  if (grafanaDashboardUid !== undefined && !/^[\w-]{1,40}$/.test(grafanaDashboardUid)) {
+    problems.add(
+      'api.links.grafanaDashboardUid',
+      'must be a Grafana dashboard uid (letters, digits, - and _)',
+    );
+  }
+  if (grafanaDashboardUid !== undefined && grafanaUrl === undefined) {
+    problems.add('api.links.grafanaDashboardUid', 'needs grafanaUrl');
+  }
+  for (const name of awsConsole?.traceLogGroupNames ?? []) {
+    if (!/^[\w\-/.#]{1,512}$/.test(name))
+      problems.add('api.links.awsConsole.traceLogGroupNames', `holds an invalid log group name (${name})`);
+  }
+}
+
+/** The uid of the dashboard this repository provisions (grafana/dashboards/hive-journal.json). */
+const REPOSITORY_DASHBOARD_UID: string = JSON.parse(
+  readFileSync(new URL('../grafana/dashboards/hive-journal.json', import.meta.url), 'utf8'),
+).uid;
+
+/** The read function's environment for the links it puts in its answers (lib/config/links-config.ts). */
+export function linksEnvironment(links: JournalApiLinks, region: string): Record<string, string> {
+  return {
+    ...(links.grafanaUrl === undefined
+      ? {}
+      : {
+          JOURNAL_GRAFANA_URL: links.grafanaUrl,
+          JOURNAL_GRAFANA_DASHBOARD_UID: links.grafanaDashboardUid ?? REPOSITORY_DASHBOARD_UID,
+        }),
+    ...(links.awsConsole === undefined
+      ? {}
+      : {
+          JOURNAL_CONSOLE_REGION: region,
+          JOURNAL_TRACE_LOG_GROUPS: (links.awsConsole.traceLogGroupNames ?? []).join(','),
+        }),
+  };
 }
 
 // The authorizer function's environment schema checks the same values at synth: one rule, two places.
@@ -297,6 +366,7 @@ export class JournalApi extends Construct {
       memorySize: settings.memorySize,
       environment: {
         ...environment,
+        ...linksEnvironment(settings.links, Stack.of(this).region),
         ...Object.fromEntries(
           DEAD_LETTER_QUEUES.map((queue) => [
             DEAD_LETTER_QUEUE_URL_ENV[queue],

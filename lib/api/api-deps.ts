@@ -1,3 +1,4 @@
+import type { DeepLinkTargets } from '../journal/deep-links.ts';
 import type { Migration } from '../migrations/migration.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { SqlClient } from '../ports/sql-client.ts';
@@ -17,4 +18,6 @@ export interface ApiDeps {
    * absent, their families have no samples.
    */
   readonly deadLetterQueues?: DeadLetterQueues;
+  /** Where the read answers link to (Grafana, the AWS console); absent or empty, they carry no links. */
+  readonly links?: DeepLinkTargets;
 }

@@ -18,6 +18,7 @@ import {
   JournalSwarmTimelineQuery,
   JournalTimelineResponse,
 } from './journal-schemas.ts';
+import { linkedPage, linkedTimeline } from './linked-answers.ts';
 
 const TAGS = ['journal'];
 
@@ -36,8 +37,10 @@ const hivePage: Route<ApiDeps> = {
     responses: { 200: { description: 'A page of events.', schema: JournalPageResponse } },
     access: 'read',
   },
-  handle: async (request, deps) =>
-    ok(pageBody(await readJournalHivePage(deps, parseQuery(JournalHivePageQuery, request)))),
+  handle: async (request, deps) => {
+    const page = await readJournalHivePage(deps, parseQuery(JournalHivePageQuery, request));
+    return ok(pageBody(linkedPage(page, deps.links, null)));
+  },
 };
 
 const swarmPage: Route<ApiDeps> = {
@@ -56,7 +59,10 @@ const swarmPage: Route<ApiDeps> = {
     const { swarmId } = parseParams(JournalSwarmParams, request.params);
     const result = await readJournalSwarmPage(deps, swarmId, parseQuery(JournalSwarmPageQuery, request));
     if (result === null) throw noRun(swarmId);
-    return ok(pageBody(result.page), runHeaders(result.run));
+    return ok(
+      pageBody(linkedPage(result.page, deps.links, result.run.capture?.id ?? null)),
+      runHeaders(result.run),
+    );
   },
 };
 
@@ -75,8 +81,9 @@ const swarmTimeline: Route<ApiDeps> = {
   handle: async (request, deps) => {
     const { swarmId } = parseParams(JournalSwarmParams, request.params);
     const query = parseQuery(JournalSwarmTimelineQuery, request);
-    const result = await readJournalSwarmTimeline(deps, swarmId, query);
-    if (result === null) throw noRun(swarmId);
+    const read = await readJournalSwarmTimeline(deps, swarmId, query);
+    if (read === null) throw noRun(swarmId);
+    const result = linkedTimeline(read, deps.links, read.run.capture?.id ?? null);
     return ok(result.items, {
       ...runHeaders(result.run),
       'x-journal-truncated': String(result.truncated),

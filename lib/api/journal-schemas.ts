@@ -206,6 +206,26 @@ function buildTimelineItemShape() {
     eventUid: nullableText.describe('hive-journal: storage idempotency key (null for some archived events).'),
     traceId: nullableText.describe('hive-journal: distributed trace id.'),
     actor: nullableText.describe('hive-journal: who triggered it.'),
+    links: z
+      .object({
+        grafana: z
+          .string()
+          .optional()
+          .describe(
+            'The journal dashboard with swarmId, runId, correlationId (and captureId) pre-filled, ± 5 minutes.',
+          ),
+        trace: z.string().optional().describe('The X-Ray trace of its traceId.'),
+        logs: z
+          .string()
+          .optional()
+          .describe(
+            'A CloudWatch Logs Insights query for its traceId over the configured log groups, ± 15 minutes.',
+          ),
+      })
+      .optional()
+      .describe(
+        'hive-journal: present when the deployment names its Grafana or AWS console (docs/deploy.md, "Links").',
+      ),
   };
 }
 

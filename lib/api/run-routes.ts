@@ -7,6 +7,7 @@ import { listRuns, listSwarmRuns, type RunsFilter, type RunsList } from '../use-
 import { readSwarmHealth } from '../use-cases/read-swarm-health.ts';
 import { updateRunMeta } from '../use-cases/update-run-meta.ts';
 import type { ApiDeps } from './api-deps.ts';
+import { linkedRuns } from './linked-answers.ts';
 import {
   RunMetaBody,
   RunMetaParams,
@@ -42,7 +43,7 @@ export const runRoutes: Route<ApiDeps>[] = [
     },
     handle: async (request, deps) => {
       const filter = runsFilter(parseQuery(RunsQuery, request));
-      return listed(await listRuns(deps, filter), filter.limit);
+      return listed(linkedRuns(await listRuns(deps, filter), deps.links), filter.limit);
     },
   },
   {
@@ -62,7 +63,7 @@ export const runRoutes: Route<ApiDeps>[] = [
       const filter = runsFilter(parseQuery(RunsQuery, request));
       const list = await listSwarmRuns(deps, { ...filter, swarmId });
       if (list === null) throw new NotFoundError(`No journal runs of swarm ${swarmId}.`);
-      return listed(list, filter.limit);
+      return listed(linkedRuns(list, deps.links), filter.limit);
     },
   },
   {

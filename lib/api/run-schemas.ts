@@ -206,8 +206,31 @@ export const RunSummarySchema = lazySchema(() =>
       .string()
       .nullable()
       .describe('hive-journal addition: the swarm state the latest lifecycle event implies.'),
+    captureId: z
+      .string()
+      .nullable()
+      .describe(
+        'hive-journal addition: the pinned capture of the run (DELETE /api/journal/captures/{captureId}); null when not pinned.',
+      ),
+    links: RunLinksSchema().optional(),
     health: RunHealthSchema().describe("hive-journal addition: the run's health now (docs/swarm-health.md)."),
   }),
+);
+
+/** hive-journal addition, when the deployment names Grafana: where to look at the run. */
+export const RunLinksSchema = lazySchema(() =>
+  z
+    .object({
+      grafana: z
+        .string()
+        .optional()
+        .describe(
+          'The journal dashboard with swarmId, runId and captureId pre-filled, over the run ± 5 minutes.',
+        ),
+    })
+    .describe(
+      'hive-journal addition: present when the deployment names its Grafana (docs/deploy.md, "Links").',
+    ),
 );
 
 /** A run's health (docs/swarm-health.md): the state and every rule that holds. */

@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import type { DeadLetterQueueName } from '../use-cases/read-metrics.ts';
 import { DataApiEnv } from './data-api-config.ts';
+import { LinksEnvShape, linksEnvProblem, linkTargets } from './links-config.ts';
 import { MigrationsEnv } from './migrations-config.ts';
 
 /** The variables that give the read function each dead-letter queue's URL (set by infra/journal-api.ts). */
@@ -38,17 +39,34 @@ const queueUrl = z
   .check(z.regex(/^https?:\/\/[^/\s]+\/\d{12}\/[\w-]{1,80}(\.fifo)?$/, 'must be an SQS queue URL'));
 
 /**
- * The read function's environment: the API's, and the dead-letter queues whose depth GET /metrics
- * reports (required: a read function without them fails at cold start).
+ * The read function's environment: the API's, the dead-letter queues whose depth GET /metrics
+ * reports (required: a read function without them fails at cold start), and the optional targets
+ * of the links its answers carry (links-config.ts).
  */
 export const ApiReadEnv = z.pipe(
-  z.extend(ApiEnvObject, {
-    [DEAD_LETTER_QUEUE_URL_ENV.ingest]: queueUrl,
-    [DEAD_LETTER_QUEUE_URL_ENV.maintenance]: queueUrl,
-  }),
+  z
+    .extend(ApiEnvObject, {
+      [DEAD_LETTER_QUEUE_URL_ENV.ingest]: queueUrl,
+      [DEAD_LETTER_QUEUE_URL_ENV.maintenance]: queueUrl,
+      ...LinksEnvShape,
+    })
+    .check(
+      z.superRefine((env, ctx) => {
+        const problem = linksEnvProblem(env);
+        if (problem !== null) {
+          ctx.addIssue({
+            code: 'custom',
+            message: problem,
+            path: ['JOURNAL_GRAFANA_DASHBOARD_UID'],
+            input: env,
+          });
+        }
+      }),
+    ),
   z.transform((env) => ({
     ...env,
     corsAllowedOrigins: corsAllowedOrigins(env.JOURNAL_CORS_ALLOWED_ORIGINS),
+    links: linkTargets(env),
     deadLetterQueueUrls: {
       ingest: env[DEAD_LETTER_QUEUE_URL_ENV.ingest],
       maintenance: env[DEAD_LETTER_QUEUE_URL_ENV.maintenance],

@@ -1,3 +1,5 @@
+import type { EventLinks } from './deep-links.ts';
+
 /**
  * One journal event as the read API returns it: PocketHive's page item (JournalEventRowMapper in
  * sepa79/PocketHive: eventId, timestamp, swarmId, runId, severity, direction, kind, type, origin,
@@ -31,6 +33,8 @@ export interface JournalItem {
   readonly eventUid: string | null;
   readonly traceId: string | null;
   readonly actor: string | null;
+  /** hive-journal: where else to look (deep-links.ts); only when the deployment names link targets. */
+  readonly links?: EventLinks;
 }
 
 /** A timeline item: PocketHive leaves eventId out of its non-paginated timeline. */

@@ -25,7 +25,7 @@ const LIVE_COLUMNS = `swarm_id, run_id, first_ts, last_ts, entries, warn_count, 
 
 export const LIST_RUNS_SQL = `
 WITH pinned AS (
-  SELECT swarm_id, run_id, first_ts, last_ts, entries
+  SELECT id AS capture_id, swarm_id, run_id, first_ts, last_ts, entries
   FROM journal_capture
   WHERE scope = 'SWARM' AND pinned
     AND (:swarmId::text IS NULL OR swarm_id = :swarmId::text)
@@ -57,7 +57,7 @@ WITH pinned AS (
   WHERE :newestOnly
 ), joined AS (
   SELECT COALESCE(l.swarm_id, p.swarm_id) AS swarm_id, COALESCE(l.run_id, p.run_id) AS run_id,
-    p.run_id IS NOT NULL AS pinned,
+    p.run_id IS NOT NULL AS pinned, p.capture_id,
     -- the live part PocketHive would list: a run with events (at or after afterTs when given)
     COALESCE(l.entries > 0 AND (:afterTs::timestamptz IS NULL OR l.last_ts >= :afterTs::timestamptz), false)
       AS has_live,
@@ -69,7 +69,7 @@ WITH pinned AS (
   FROM live l
   FULL JOIN pinned p ON p.swarm_id = l.swarm_id AND p.run_id = l.run_id
 ), merged AS (
-  SELECT swarm_id, run_id, pinned, scenario_id, test_plan, description, tags, warn_count, error_count,
+  SELECT swarm_id, run_id, pinned, capture_id, scenario_id, test_plan, description, tags, warn_count, error_count,
     lifecycle_state, actor, namespace_path, backpressure_started_ts, backpressure_stopped_ts,
     CASE WHEN NOT pinned THEN live_first_ts
       WHEN use_live THEN COALESCE(pinned_first_ts, live_first_ts) ELSE pinned_first_ts END AS first_ts,
@@ -86,7 +86,7 @@ WITH pinned AS (
   SELECT merged.*,
     CASE WHEN :pinnedOnly THEN last_ts IS NULL ELSE last_ts IS NOT NULL END AS nulls_rank,
     octet_length(concat(swarm_id, run_id, scenario_id, test_plan, description, tags::text, lifecycle_state))
-      + 260 AS row_bytes
+      + 300 AS row_bytes
   FROM merged
   WHERE (:scenarioId::text IS NULL OR scenario_id = :scenarioId::text)
     AND (:actor::text IS NULL OR actor = :actor::text)
@@ -117,7 +117,7 @@ WITH pinned AS (
     WINDOW w AS (ORDER BY nulls_rank, last_ts DESC, pinned DESC, swarm_id, run_id ROWS UNBOUNDED PRECEDING)
   ) AS numbered
 )
-SELECT c.swarm_id, c.run_id, c.first_ts, c.last_ts, c.entries, c.pinned, c.scenario_id, c.test_plan,
+SELECT c.swarm_id, c.run_id, c.first_ts, c.last_ts, c.entries, c.pinned, c.capture_id, c.scenario_id, c.test_plan,
   c.tags::text AS tags, c.description, c.warn_count, c.error_count, c.lifecycle_state,
   c.backpressure_started_ts, c.backpressure_stopped_ts,
   COALESCE(w.events, 0)::bigint AS window_events, COALESCE(w.errors, 0)::bigint AS window_errors,

@@ -25,6 +25,8 @@ export interface RunSummary {
   readonly warnCount: number;
   readonly errorCount: number;
   readonly lifecycleState: string | null;
+  /** hive-journal addition: the id of the run's pinned capture; null when it is not pinned. */
+  readonly captureId: string | null;
   /** hive-journal addition: the run's health now (lib/journal/swarm-health.ts). */
   readonly health: RunHealth;
 }
@@ -91,6 +93,7 @@ interface RunRow extends Record<string, unknown> {
   last_ts: string | null;
   entries: number | bigint;
   pinned: boolean;
+  capture_id: string | null;
   scenario_id: string | null;
   test_plan: string | null;
   tags: string | null;
@@ -267,6 +270,7 @@ function toSummary(row: RunRow, now: Date): RunSummary {
     warnCount: Number(row.warn_count),
     errorCount: Number(row.error_count),
     lifecycleState: row.lifecycle_state,
+    captureId: row.capture_id,
     health: {
       state: health.state,
       reasons: health.reasons,

@@ -74,6 +74,7 @@ describe('the runs index', () => {
         warnCount: 0,
         errorCount: 0,
         lifecycleState: 'STARTING',
+        captureId: null,
         health: {
           state: 'stale',
           reasons: ['silent'],
@@ -96,6 +97,7 @@ describe('the runs index', () => {
         warnCount: 1,
         errorCount: 1,
         lifecycleState: null,
+        captureId: null,
         health: {
           state: 'stale',
           reasons: ['silent'],
@@ -169,6 +171,7 @@ describe('the runs index', () => {
         warnCount: 0,
         errorCount: 0,
         lifecycleState: null,
+        captureId: expect.any(String),
         health: {
           state: 'stale',
           reasons: ['silent'],

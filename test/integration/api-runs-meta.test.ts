@@ -81,6 +81,7 @@ describe('POST /api/journal/swarm/runs/{runId}/meta', () => {
       warnCount: 0,
       errorCount: 2,
       lifecycleState: null,
+      captureId: expect.any(String),
       health: {
         state: 'stale',
         reasons: ['silent'],

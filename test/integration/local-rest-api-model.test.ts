@@ -29,6 +29,7 @@ test('the synthesized journal API is read with its resource paths, authorization
       'GET /api/journal/hive/page',
       'GET /api/journal/swarm/runs',
       'GET /api/openapi.json',
+      'GET /api/swarms/{swarmId}/health',
       'GET /api/swarms/{swarmId}/journal',
       'GET /api/swarms/{swarmId}/journal/page',
       'GET /api/swarms/{swarmId}/journal/runs',

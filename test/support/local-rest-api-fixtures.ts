@@ -134,14 +134,22 @@ export function withoutMethod(template: CfnTemplate, methodLogicalId: string): C
 
 /** The logical id of `METHOD` on the resource whose PathPart is `pathPart`. */
 export function methodOfRoute(template: CfnTemplate, httpMethod: string, pathPart: string): string {
-  const found = Object.entries(template.Resources).find(([, resource]) => {
+  const found = Object.entries(template.Resources).filter(([, resource]) => {
     if (resource.Type !== 'AWS::ApiGateway::Method' || resource.Properties?.HttpMethod !== httpMethod)
       return false;
     const resourceRef = (resource.Properties?.ResourceId as { Ref?: string } | undefined)?.Ref;
     return resourceRef !== undefined && template.Resources[resourceRef]?.Properties?.PathPart === pathPart;
   });
-  if (!found) throw new Error(`no ${httpMethod} method on a resource ${pathPart}`);
-  return found[0];
+  // Several resources may share a path part (/health and /api/swarms/{swarmId}/health): the one
+  // under the root (its parent the API's RootResourceId, not another resource) is meant.
+  const underRoot = found.find(([, method]) => {
+    const resourceRef = (method.Properties?.ResourceId as { Ref?: string } | undefined)?.Ref ?? '';
+    const parent = template.Resources[resourceRef]?.Properties?.ParentId as { Ref?: string } | undefined;
+    return parent?.Ref === undefined;
+  });
+  const chosen = underRoot ?? found[0];
+  if (!chosen) throw new Error(`no ${httpMethod} method on a resource ${pathPart}`);
+  return chosen[0];
 }
 
 /** A call the gateway made to a function. */

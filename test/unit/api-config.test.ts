@@ -47,4 +47,31 @@ describe('the read function environment (ApiReadEnv)', () => {
   test('is not asked of the write function (ApiEnv)', () => {
     expect(parseEnv(ApiEnv, DATA_API).corsAllowedOrigins).toEqual([]);
   });
+
+  test('gives the link targets when set, none when not, and needs a dashboard uid with a Grafana URL', () => {
+    const none = parseEnv(ApiReadEnv, { ...DATA_API, ...DLQ_URLS });
+    expect(none.links).toEqual({ grafana: null, console: null });
+
+    const set = parseEnv(ApiReadEnv, {
+      ...DATA_API,
+      ...DLQ_URLS,
+      JOURNAL_GRAFANA_URL: 'https://grafana.example.com/',
+      JOURNAL_GRAFANA_DASHBOARD_UID: 'hive-journal',
+      JOURNAL_CONSOLE_REGION: 'eu-west-1',
+      JOURNAL_TRACE_LOG_GROUPS: '/aws/lambda/a, /aws/lambda/b',
+    });
+    expect(set.links).toEqual({
+      grafana: { baseUrl: 'https://grafana.example.com', dashboardUid: 'hive-journal' },
+      console: { region: 'eu-west-1', logGroupNames: ['/aws/lambda/a', '/aws/lambda/b'] },
+    });
+
+    expect(() =>
+      parseEnv(ApiReadEnv, { ...DATA_API, ...DLQ_URLS, JOURNAL_GRAFANA_URL: 'https://grafana.example.com' }),
+    ).toThrow(
+      'JOURNAL_GRAFANA_DASHBOARD_UID: JOURNAL_GRAFANA_DASHBOARD_UID is required with JOURNAL_GRAFANA_URL',
+    );
+    expect(() =>
+      parseEnv(ApiReadEnv, { ...DATA_API, ...DLQ_URLS, JOURNAL_CONSOLE_REGION: 'Europe' }),
+    ).toThrow('JOURNAL_CONSOLE_REGION: must be an AWS region');
+  });
 });
