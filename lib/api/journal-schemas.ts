@@ -206,6 +206,9 @@ function buildTimelineItemShape() {
     eventUid: nullableText.describe('hive-journal: storage idempotency key (null for some archived events).'),
     traceId: nullableText.describe('hive-journal: distributed trace id.'),
     actor: nullableText.describe('hive-journal: who triggered it.'),
+    subjectSwarmId: nullableText.describe(
+      "hive-journal: the swarm the producer's scope named, when it is not swarmId (scope.swarmId is always swarmId, as in PocketHive).",
+    ),
     links: z
       .object({
         grafana: z

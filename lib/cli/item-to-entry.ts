@@ -35,5 +35,9 @@ export function itemToEntry(item: JournalItem): Record<string, unknown> {
     const value = item[field];
     if (value !== null && value !== undefined) entry[field] = value;
   }
+  // the producer's scope named another swarm: give it back as the producer wrote it
+  if (item.subjectSwarmId !== null && item.subjectSwarmId !== undefined) {
+    entry.scope = { ...item.scope, swarmId: item.subjectSwarmId };
+  }
   return entry;
 }

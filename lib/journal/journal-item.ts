@@ -33,6 +33,11 @@ export interface JournalItem {
   readonly eventUid: string | null;
   readonly traceId: string | null;
   readonly actor: string | null;
+  /**
+   * hive-journal: the swarm the producer's scope named (a hive entry about a swarm), when it is not
+   * swarmId; scope.swarmId is always swarmId, as in PocketHive.
+   */
+  readonly subjectSwarmId: string | null;
   /** hive-journal: where else to look (deep-links.ts); only when the deployment names link targets. */
   readonly links?: EventLinks;
 }

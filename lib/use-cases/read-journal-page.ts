@@ -287,8 +287,9 @@ function journalItemOf(row: PageRow): JournalItem {
     kind: row.kind,
     type: row.type,
     origin: row.origin,
+    // PocketHive's meaning: the event's swarm; the producer's own scope swarm is subjectSwarmId
     scope: {
-      swarmId: row.scope_swarm_id ?? row.swarm_id,
+      swarmId: row.swarm_id,
       role: row.scope_role,
       instance: row.scope_instance,
     },
@@ -301,5 +302,7 @@ function journalItemOf(row: PageRow): JournalItem {
     eventUid: row.event_uid,
     traceId: row.trace_id,
     actor: row.actor,
+    subjectSwarmId:
+      row.scope_swarm_id !== null && row.scope_swarm_id !== row.swarm_id ? row.scope_swarm_id : null,
   };
 }

@@ -92,6 +92,7 @@ describe('GET /api/journal/hive/page', () => {
         eventUid: expect.stringMatching(/^[0-9a-f-]{36}$/),
         traceId: TRACE,
         actor: 'alice',
+        subjectSwarmId: null,
       },
       expect.objectContaining({
         eventId: bare,
@@ -126,6 +127,7 @@ describe('GET /api/journal/hive/page', () => {
       'eventUid',
       'traceId',
       'actor',
+      'subjectSwarmId',
     ]);
     expect(page.body).toMatchObject({ nextCursor: null, hasMore: false, nextPageToken: null });
   });

@@ -177,14 +177,20 @@ describe('GET /api/swarms/{swarmId}/journal/page', () => {
     expect(idsOf(errorsOnly)).toEqual([error, warn]);
   });
 
-  test('scope.swarmId is the swarm the entry is about, the row swarm when it names none', async () => {
-    await insertEvents(db.pg, [{ ts: '2030-02-01T10:00:00Z' }]);
-    await db.pg.query("UPDATE journal_event SET scope_swarm_id = 'subject-swarm'");
+  test("scope.swarmId is the event's swarmId, as in PocketHive; a producer's other scope swarm is subjectSwarmId", async () => {
+    await insertEvents(db.pg, [{ ts: '2030-02-01T10:00:00Z' }, { ts: '2030-02-01T10:00:01Z' }]);
+    await db.pg.query(
+      "UPDATE journal_event SET scope_swarm_id = 'subject-swarm' WHERE ts = '2030-02-01T10:00:01Z'",
+    );
 
     const answer = await get(page('swarm-a'), { runId: 'run-1' });
 
-    expect(answer.body.items[0].swarmId).toBe('swarm-a');
-    expect(answer.body.items[0].scope.swarmId).toBe('subject-swarm');
+    const [named, plain] = answer.body.items;
+    expect(named.swarmId).toBe('swarm-a');
+    expect(named.scope.swarmId).toBe('swarm-a');
+    expect(named.subjectSwarmId).toBe('subject-swarm');
+    expect(plain.scope.swarmId).toBe('swarm-a');
+    expect(plain.subjectSwarmId).toBeNull();
   });
 });
 

@@ -162,6 +162,7 @@ function pageItem(eventId: number, overrides: Partial<JournalItem> = {}): Journa
     eventUid: randomUUID(),
     traceId: null,
     actor: null,
+    subjectSwarmId: null,
     ...overrides,
   };
 }

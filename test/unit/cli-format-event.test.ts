@@ -24,6 +24,7 @@ function item(overrides: Partial<JournalItem> = {}): JournalItem {
     eventUid: null,
     traceId: null,
     actor: null,
+    subjectSwarmId: null,
     ...overrides,
   };
 }
