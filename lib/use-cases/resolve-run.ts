@@ -45,8 +45,9 @@ SELECT candidate.run_id, 'requested' AS resolved_by, capture.id AS capture_id, c
 FROM (SELECT CAST(:runId AS text) AS run_id) candidate
 ${PINNED_CAPTURE_AND_SPAN}`;
 
-// Each branch reads one row off an index: idx_journal_run_swarm_last_ts (journal_run) and
-// idx_journal_capture_swarm_last_ts (journal_capture).
+// Each branch reads off an index: idx_journal_run_swarm_last_ts (journal_run) and
+// idx_journal_capture_swarm_last_ts (journal_capture); the latest branch probes
+// idx_journal_event_swarm_run_ts_id for the runs tied on the newest timestamp.
 const SWARM_RUN_SQL = `
 SELECT candidate.run_id, candidate.resolved_by, capture.id AS capture_id, capture.status AS capture_status,
   span.first_ts AS span_first_ts, span.last_ts AS span_last_ts
@@ -63,7 +64,12 @@ FROM (
     (SELECT r.run_id, 'latest', 2
      FROM journal_run r
      WHERE r.swarm_id = :swarmId
-     ORDER BY r.last_ts DESC NULLS LAST, r.run_id DESC
+       AND r.last_ts IS NOT DISTINCT FROM (SELECT max(m.last_ts) FROM journal_run m WHERE m.swarm_id = :swarmId)
+     -- runs whose newest events share a timestamp: the run of the later-stored one (PocketHive's
+     -- ts DESC, id DESC), one index probe per tied run only
+     ORDER BY (SELECT max(e.id) FROM journal_event e
+       WHERE e.scope = 'SWARM' AND e.swarm_id = r.swarm_id AND e.run_id = r.run_id AND e.ts = r.last_ts) DESC NULLS LAST,
+       r.run_id DESC
      LIMIT 1)
     UNION ALL
     (SELECT c.run_id, 'pinned', 3

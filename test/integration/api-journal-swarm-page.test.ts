@@ -107,6 +107,28 @@ describe('GET /api/swarms/{swarmId}/journal/page', () => {
     expect(answer.headers['x-journal-run-resolved-by']).toBe('latest');
   });
 
+  test('two latest runs whose newest events share a timestamp: the run of the later-stored event, as PocketHive', async () => {
+    const ts = '2030-02-01T10:00:00Z';
+    // run-z's event is stored first, run-a's later: PocketHive (ts DESC, id DESC) reads run-a,
+    // although run-z is the greater run id
+    for (const runId of ['run-z', 'run-a']) {
+      await insertRun(db.pg, { swarmId: 'swarm-a', runId, lastTs: ts, lifecycleState: 'STOPPED' });
+    }
+    const [, later] = await insertEvents(db.pg, [
+      { ts, swarmId: 'swarm-a', runId: 'run-z' },
+      { ts, swarmId: 'swarm-a', runId: 'run-a' },
+    ]);
+
+    const answer = await get(page('swarm-a'));
+
+    expect(answer.headers['x-journal-run-id']).toBe('run-a');
+    expect(idsOf(answer)).toEqual([later]);
+
+    // a tie whose events retention already dropped falls back to the greater run id
+    await db.pg.query("DELETE FROM journal_event WHERE swarm_id = 'swarm-a'");
+    expect((await get(page('swarm-a'))).headers['x-journal-run-id']).toBe('run-z');
+  });
+
   test('without runId and no recorded run it reads the latest pinned run, from its archive', async () => {
     const ids = await insertEvents(db.pg, [
       { ts: '2030-02-01T10:00:00Z', swarmId: 'swarm-a', runId: 'run-pinned' },
