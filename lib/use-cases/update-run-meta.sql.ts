@@ -13,6 +13,20 @@ LIMIT :max
 `;
 
 /**
+ * The swarms a run id is known under in the hive journal alone: a run whose swarm never journaled
+ * (a create that failed before its controller started), which PocketHive's meta still finds. Only
+ * asked when RUN_SWARMS_SQL finds none; it reads the hive events (idx_journal_event_hive_ts_id), a
+ * few percent of the journal, for an operator's rare write.
+ */
+export const HIVE_RUN_SWARMS_SQL = `
+SELECT DISTINCT swarm_id FROM journal_event
+WHERE scope = 'HIVE' AND run_id = :runId::text AND swarm_id IS NOT NULL
+  AND (:swarmId::text IS NULL OR swarm_id = :swarmId::text)
+ORDER BY swarm_id
+LIMIT :max
+`;
+
+/**
  * Sets a run's operator metadata, as PocketHive's PostgresJournalRunMetadata.update does: the three
  * fields are replaced together (null clears), and a run known only from a capture gets its row.
  * Statistics maintained on ingest are left alone.

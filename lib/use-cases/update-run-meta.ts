@@ -4,7 +4,7 @@ import type { Clock } from '../ports/clock.ts';
 import type { SqlClient } from '../ports/sql-client.ts';
 import { journalOperatorAction, type Operator } from './journal-operator-action.ts';
 import { type RunSummary, readRunSummary } from './list-runs.ts';
-import { RUN_SWARMS_SQL, UPSERT_RUN_META_SQL } from './update-run-meta.sql.ts';
+import { HIVE_RUN_SWARMS_SQL, RUN_SWARMS_SQL, UPSERT_RUN_META_SQL } from './update-run-meta.sql.ts';
 
 /** PocketHive's tag limits (JournalMetadataNormalizer): at most 32 tags of at most 64 characters. */
 export const MAX_TAGS = 32;
@@ -72,12 +72,7 @@ export async function updateRunMeta(
   },
 ): Promise<RunSummary> {
   const { runId } = request;
-  const { rows } = await deps.sql.execute<{ swarm_id: string }>(RUN_SWARMS_SQL, {
-    runId,
-    swarmId: request.swarmId ?? null,
-    max: MAX_SWARMS_REPORTED,
-  });
-  const swarmIds = rows.map((row) => row.swarm_id);
+  const swarmIds = await runSwarms(deps.sql, runId, request.swarmId);
   const swarmId = swarmIds[0];
   if (swarmId === undefined) {
     throw new RunNotFoundError(
@@ -104,6 +99,17 @@ export async function updateRunMeta(
   const summary = await readRunSummary(deps.sql, swarmId, runId, deps.clock.now());
   if (summary === null) throw new RunNotFoundError(`No run ${runId} in the journal.`);
   return summary;
+}
+
+/** The swarms the run id is known under: from runs and captures, else from the hive journal. */
+async function runSwarms(sql: SqlClient, runId: string, swarmId: string | undefined): Promise<string[]> {
+  const parameters = { runId, swarmId: swarmId ?? null, max: MAX_SWARMS_REPORTED };
+  const known = await sql.execute<{ swarm_id: string }>(RUN_SWARMS_SQL, parameters);
+  const rows =
+    known.rows.length > 0
+      ? known.rows
+      : (await sql.execute<{ swarm_id: string }>(HIVE_RUN_SWARMS_SQL, parameters)).rows;
+  return rows.map((row) => row.swarm_id);
 }
 
 function blankToNull(value: string | null | undefined): string | null {

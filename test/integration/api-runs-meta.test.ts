@@ -5,6 +5,7 @@ import { apiHandler } from '../../lib/http/api-handler.ts';
 import { systemClock } from '../../lib/ports/clock.ts';
 import type { RunSummary } from '../../lib/use-cases/list-runs.ts';
 import { type ApiRequestSpec, apiGatewayEvent } from '../support/api-gateway-event.ts';
+import { ensurePartitions, insertEvents } from '../support/api-journal-fixtures.ts';
 import { insertCapture, insertRun } from '../support/journal-run-factory.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 
@@ -189,6 +190,67 @@ describe('POST /api/journal/swarm/runs/{runId}/meta', () => {
 
     const { rows } = await db.pg.query('SELECT entries, warn_count FROM journal_run');
     expect(rows).toEqual([{ entries: '9', warn_count: '3' }]);
+  });
+
+  test('a run known only from the hive journal (its swarm never journaled) is found, answered with entries 0', async () => {
+    await ensurePartitions(db.pg, ['2026-11-20']);
+    await insertEvents(db.pg, [
+      {
+        ts: '2026-11-20T10:00:00Z',
+        scope: 'HIVE',
+        swarmId: 'failed-swarm',
+        runId: 'hive-only',
+        kind: 'command',
+        type: 'swarm-create',
+      },
+      {
+        ts: '2026-11-20T10:00:01Z',
+        scope: 'HIVE',
+        swarmId: 'failed-swarm',
+        runId: 'hive-only',
+        kind: 'outcome',
+        type: 'swarm-create',
+        severity: 'ERROR',
+      },
+      {
+        ts: '2026-11-20T10:00:02Z',
+        scope: 'HIVE',
+        swarmId: 'swarm-x',
+        runId: 'shared',
+        kind: 'command',
+        type: 'swarm-create',
+      },
+      {
+        ts: '2026-11-20T10:00:03Z',
+        scope: 'HIVE',
+        swarmId: 'swarm-y',
+        runId: 'shared',
+        kind: 'command',
+        type: 'swarm-create',
+      },
+    ]);
+
+    const found = await meta('hive-only', { testPlan: 'post-mortem' });
+
+    expect(found.status).toBe(200);
+    expect(found.body).toMatchObject({
+      swarmId: 'failed-swarm',
+      runId: 'hive-only',
+      entries: 0,
+      testPlan: 'post-mortem',
+    });
+    expect(await stored('failed-swarm', 'hive-only')).toMatchObject({
+      test_plan: 'post-mortem',
+      entries: '0',
+    });
+
+    const ambiguous = await meta('shared', { testPlan: 'p' });
+    expect(ambiguous.status).toBe(409);
+    expect(ambiguous.body).toMatchObject({ swarmIds: ['swarm-x', 'swarm-y'] });
+    expect((await meta('shared', { testPlan: 'p' }, { swarmId: 'swarm-y' })).body).toMatchObject({
+      swarmId: 'swarm-y',
+      entries: 0,
+    });
   });
 
   test('answers 404 for an unknown run', async () => {
