@@ -108,7 +108,8 @@ describe('function bundles (real esbuild)', () => {
   test("leaves only Node built-ins and the runtime's AWS SDK outside the bundle", () => {
     const builtins = new Set([...builtinModules, ...builtinModules.map((name) => `node:${name}`)]);
     for (const bundle of bundles) {
-      const imported = [...bundle.code.matchAll(/(?:\bfrom|\bimport)\s*\(?\s*"([^"]+)"/g)].map(
+      // an import or export-from, not the word inside a string literal ("from",...) or a property
+      const imported = [...bundle.code.matchAll(/(?<![\w"'$.])(?:from|import)\s*\(?\s*"([^"]+)"/g)].map(
         (match) => match[1],
       );
       const outside = imported.filter(
