@@ -64,10 +64,11 @@ const instantParam = (description: string) =>
 
 /** PocketHive clamps the page size into 1..5000 rather than refusing it; only non-integers are refused. */
 const limitParam = z
-  .string()
+  .string({ error: (issue) => (Array.isArray(issue.input) ? 'must be given once' : 'must be a string') })
   .trim()
-  .regex(/^[+-]?\d{1,12}$/, 'must be an integer')
-  .transform((value) => Math.max(1, Math.min(5000, Number(value))))
+  // blank is absent, as Spring binds an empty parameter (the default applies)
+  .refine((value) => value === '' || /^[+-]?\d{1,12}$/.test(value), 'must be an integer')
+  .transform((value) => (value === '' ? undefined : Math.max(1, Math.min(5000, Number(value)))))
   .optional()
   .transform((value) => value ?? 500)
   .describe('How many runs at most: default 500, clamped into 1..5000 (as PocketHive does).');

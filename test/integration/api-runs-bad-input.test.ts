@@ -112,6 +112,18 @@ describe('the runs routes refuse bad input', () => {
     }
   });
 
+  test('a blank limit is no limit given (the default 500, as Spring binds it); a repeated one says so', async () => {
+    for (const path of [RUNS, SWARM_RUNS]) {
+      const blank = await handler(apiGatewayEvent({ path, query: { limit: ' ' } }));
+      expect(blank.statusCode, path).toBe(200);
+      expect(blank.headers?.['x-journal-limit'], path).toBe('500');
+    }
+    const repeated = await handler(apiGatewayEvent({ path: RUNS, query: { limit: ['1', '2'] } }));
+    expect(JSON.parse(repeated.body).invalidParams).toEqual([
+      { name: 'limit', reason: 'must be given once' },
+    ]);
+  });
+
   test('a refused update changes nothing', async () => {
     await handler(apiGatewayEvent(post({ testPlan: 5, description: 'new' })));
 
