@@ -67,7 +67,7 @@ const limitParam = z
   .string({ error: (issue) => (Array.isArray(issue.input) ? 'must be given once' : 'must be a string') })
   .trim()
   // blank is absent, as Spring binds an empty parameter (the default applies)
-  .refine((value) => value === '' || /^[+-]?\d{1,12}$/.test(value), 'must be an integer')
+  .regex(/^(?:[+-]?\d{1,12})?$/, 'must be an integer')
   .transform((value) => (value === '' ? undefined : Math.max(1, Math.min(5000, Number(value)))))
   .optional()
   .transform((value) => value ?? 500)
