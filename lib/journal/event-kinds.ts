@@ -63,7 +63,7 @@ export const EVENT_KINDS: readonly EventKind[] = [
     kind: 'result',
     scopes: ['SWARM', 'HIVE'],
     summary:
-      'Terminal result of a command (CommandResult, successor of outcome); data.status is the terminal status.',
+      'Terminal result of a command (CommandResult, successor of outcome); data.status is the terminal status; those the swarm controller sends carry its runtime identity in raw.runtime (templateId, runId, containerId, image, stackName).',
     types: COMMAND_SIGNALS,
     openTypes: false,
     source: 'CommandResult.KIND, SwarmJournalEntries.outResult, executor result listener',
@@ -136,7 +136,8 @@ export const EVENT_KINDS: readonly EventKind[] = [
   {
     kind: 'command',
     scopes: ['HIVE'],
-    summary: 'A lifecycle command the orchestrator accepted (before any signal is sent).',
+    summary:
+      "A lifecycle command the orchestrator accepted (before any signal is sent); swarm-create's data is the create request: templateId (the run's scenario), sutId, networkMode, networkProfileId, variablesProfileId, autoPullImages, controllerInstance, runId.",
     types: [SIGNALS.swarmCreate],
     openTypes: true,
     source: 'SwarmController create handler',

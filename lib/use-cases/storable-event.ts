@@ -7,6 +7,7 @@ import {
   tallyString,
 } from '../journal/jsonb-text-size.ts';
 import { lifecycleStateOf } from '../journal/run-lifecycle.ts';
+import { scenarioIdOf } from '../journal/run-scenario.ts';
 
 /** One journal_event row as the store statement reads it from its JSON parameter (column names). */
 export interface StorableEvent {
@@ -34,6 +35,11 @@ export interface StorableEvent {
   readonly namespace_path: readonly string[] | null;
   /** The run state a swarm-scope lifecycle event implies; not a column, it feeds journal_run. */
   readonly lifecycle_state: string | null;
+  /**
+   * The template a lifecycle event says its run was created from, of either journal (the
+   * orchestrator's create command is a hive event); not a column, it feeds journal_run.scenario_id.
+   */
+  readonly scenario_id: string | null;
 }
 
 /** Maps a validated event to its row. */
@@ -62,6 +68,7 @@ export function toStorableEvent(event: JournalEvent): StorableEvent {
     actor: event.actor,
     namespace_path: event.namespacePath.length > 0 ? event.namespacePath : null,
     lifecycle_state: event.scope === 'SWARM' ? lifecycleStateOf(event) : null,
+    scenario_id: scenarioIdOf(event),
   };
 }
 

@@ -14,8 +14,12 @@ function secondsBucket(seconds: string): string {
  * NOTHING, which skips an event already stored (SQS delivers at least once) and a repeat within the
  * batch alike (DO NOTHING sees the rows this statement inserted). The per-run statistics and the
  * counters /metrics reads (migrations/0003_journal_metrics.sql) come from the rows actually inserted
- * and quarantined, tallied in one pass over them. Rows are inserted and runs, counters and minute
- * slots upserted in a fixed order so that concurrent batches lock in the same order and never
+ * and quarantined, tallied in one pass over them. A run's statistics come from its swarm events; its
+ * scenario (the template it was created from, lib/journal/run-scenario.ts) from the first inserted
+ * event of either journal that names one, never replacing one the run already has; a hive event
+ * naming it for a run not seen yet gives the run its row with no entries, as PocketHive registers a
+ * run's template before its controller journals anything. Rows are inserted and runs, counters and
+ * minute slots upserted in a fixed order so that concurrent batches lock in the same order and never
  * deadlock. Where the time goes, and why it is written this way: bench/ingest-statement-profile.ts.
  */
 export const STORE_EVENTS_SQL = `
@@ -25,7 +29,7 @@ WITH input AS MATERIALIZED (
     event_uid UUID, ts TIMESTAMPTZ, scope TEXT, swarm_id TEXT, scope_swarm_id TEXT, run_id TEXT, scope_role TEXT,
     scope_instance TEXT, severity TEXT, direction TEXT, kind TEXT, type TEXT, origin TEXT,
     correlation_id TEXT, idempotency_key TEXT, routing_key TEXT, data JSONB, raw JSONB, extra JSONB,
-    trace_id TEXT, actor TEXT, namespace_path TEXT[], lifecycle_state TEXT)
+    trace_id TEXT, actor TEXT, namespace_path TEXT[], lifecycle_state TEXT, scenario_id TEXT)
 ), inserted AS (
   INSERT INTO journal_event (
     event_uid, ts, scope, swarm_id, scope_swarm_id, run_id, scope_role, scope_instance, severity, direction, kind, type,
@@ -74,18 +78,32 @@ WITH input AS MATERIALIZED (
   SELECT DISTINCT ON (swarm_id, run_id) swarm_id, run_id, namespace_path
   FROM inserted WHERE scope = 'SWARM' AND namespace_path IS NOT NULL
   ORDER BY swarm_id, run_id, ts, event_uid
+), run_scenario AS (
+  -- the first template id of each run, from the few inserted rows of either scope that carry one
+  SELECT DISTINCT ON (i.swarm_id, i.run_id) i.swarm_id, i.run_id, s.scenario_id
+  FROM inserted i
+  JOIN (SELECT DISTINCT ON (ts, event_uid) ts, event_uid, scenario_id
+    FROM input WHERE scenario_id IS NOT NULL) AS s ON s.ts = i.ts AND s.event_uid = i.event_uid
+  ORDER BY i.swarm_id, i.run_id, i.ts, i.event_uid
+), run_stats AS (
+  SELECT swarm_id, run_id, first_ts, last_ts, events, warnings, errors, backpressure_started_ts,
+    backpressure_stopped_ts
+  FROM tally WHERE g = b'001111'::int AND scope = 'SWARM'
 ), runs AS (
+  -- one upsert per run, whatever feeds it (a row must not be changed twice in one statement); a run
+  -- named only by a hive event brings no statistics: entries 0, and nulls that LEAST/GREATEST skip
   INSERT INTO journal_run AS r (
     swarm_id, run_id, first_ts, last_ts, entries, warn_count, error_count, lifecycle_state, lifecycle_ts,
-    actor, namespace_path, backpressure_started_ts, backpressure_stopped_ts)
-  SELECT t.swarm_id, t.run_id, t.first_ts, t.last_ts, t.events, t.warnings, t.errors, l.lifecycle_state, l.lifecycle_ts,
-    a.actor, n.namespace_path, t.backpressure_started_ts, t.backpressure_stopped_ts
-  FROM tally t
+    actor, namespace_path, backpressure_started_ts, backpressure_stopped_ts, scenario_id)
+  SELECT COALESCE(t.swarm_id, s.swarm_id) AS swarm_id, COALESCE(t.run_id, s.run_id) AS run_id, t.first_ts,
+    t.last_ts, COALESCE(t.events, 0), COALESCE(t.warnings, 0), COALESCE(t.errors, 0), l.lifecycle_state,
+    l.lifecycle_ts, a.actor, n.namespace_path, t.backpressure_started_ts, t.backpressure_stopped_ts, s.scenario_id
+  FROM run_stats t
+  FULL JOIN run_scenario s ON s.swarm_id = t.swarm_id AND s.run_id = t.run_id
   LEFT JOIN run_lifecycle l ON l.swarm_id = t.swarm_id AND l.run_id = t.run_id
   LEFT JOIN run_actor a ON a.swarm_id = t.swarm_id AND a.run_id = t.run_id
   LEFT JOIN run_namespace n ON n.swarm_id = t.swarm_id AND n.run_id = t.run_id
-  WHERE t.g = b'001111'::int AND t.scope = 'SWARM'
-  ORDER BY t.swarm_id, t.run_id
+  ORDER BY 1, 2
   ON CONFLICT (swarm_id, run_id) DO UPDATE SET
     first_ts = LEAST(r.first_ts, EXCLUDED.first_ts),
     last_ts = GREATEST(r.last_ts, EXCLUDED.last_ts),
@@ -99,7 +117,11 @@ WITH input AS MATERIALIZED (
     namespace_path = COALESCE(r.namespace_path, EXCLUDED.namespace_path),
     backpressure_started_ts = GREATEST(r.backpressure_started_ts, EXCLUDED.backpressure_started_ts),
     backpressure_stopped_ts = GREATEST(r.backpressure_stopped_ts, EXCLUDED.backpressure_stopped_ts),
+    -- the first scenario a run is given stays (by an earlier event, or already in its row)
+    scenario_id = COALESCE(r.scenario_id, EXCLUDED.scenario_id),
     updated_at = now()
+  -- a hive event's scenario alone changes nothing of a run that has one
+  WHERE EXCLUDED.entries > 0 OR r.scenario_id IS NULL
   RETURNING 1
 ), quarantined AS (
   INSERT INTO journal_rejected (

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { describe, expect, test } from 'vitest';
 import { ALERT_CODES, EVENT_KINDS, isKnownKind } from '../../lib/journal/event-kinds.ts';
 import { isLifecycleEvent, lifecycleStateOf } from '../../lib/journal/run-lifecycle.ts';
+import { SCENARIO_ID_SOURCES } from '../../lib/journal/run-scenario.ts';
 
 function verdict(kind: string, type: string, status?: string) {
   return { kind, type, data: status === undefined ? null : { status } };
@@ -57,6 +58,14 @@ describe('the event-kind catalogue', () => {
     const { tableRowKeys } = await eventKindsDoc();
 
     expect(ALERT_CODES.filter((entry) => !tableRowKeys.has(`\`${entry.code}\``))).toEqual([]);
+  });
+
+  test("documents every field a run's scenario is read from in docs/event-kinds.md", async () => {
+    const { doc } = await eventKindsDoc();
+
+    const fields = SCENARIO_ID_SOURCES.map((source) => `\`${source.path.join('.')}\``);
+
+    expect(fields.filter((field) => !doc.includes(field))).toEqual([]);
   });
 });
 
