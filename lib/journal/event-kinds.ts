@@ -125,6 +125,7 @@ export const EVENT_KINDS: readonly EventKind[] = [
       'journal-partition-created',
       'journal-partition-drained',
       'journal-partition-dropped',
+      'journal-runs-retired',
       'journal-partition-drop-deferred',
       'journal-capture-archived',
       'journal-capture-failed',

@@ -8,7 +8,13 @@ import { setLockTimeout } from './lock-timeout.ts';
 import { dayEnd, dayStart, type UtcDay } from './utc-day.ts';
 
 export type DropOutcome =
-  | { readonly status: 'dropped'; readonly rows: number; readonly archivedBeforeDrop: number }
+  | {
+      readonly status: 'dropped';
+      readonly rows: number;
+      readonly archivedBeforeDrop: number;
+      /** Runs the drop left without an event (not pinned) and retired from journal_run; absent when none. */
+      readonly retiredRuns?: number;
+    }
   /** No such partition (any more). */
   | { readonly status: 'absent' }
   /** Pinned captures still miss more of the day's events than one drop may copy; archive first. */
@@ -19,8 +25,14 @@ interface ProbeRow extends Record<string, unknown> {
   missing: number;
 }
 
+interface DropRow extends Record<string, unknown> {
+  dropped_rows: number | null;
+  retired_runs: number;
+}
+
 /**
- * Drops a day's partition, unless pinned captures still need its events. In one transaction:
+ * Drops a day's partition, unless pinned captures still need its events, and retires the runs it
+ * empties. In one transaction:
  * 1. lock journal_capture in EXCLUSIVE mode: no capture can be created, unpinned or advanced until
  *    the drop commits, so what step 3 sees stays true (a pin racing the drop either committed its
  *    capture before this lock, and is seen, or creates it after the drop, when the events are gone
@@ -32,16 +44,23 @@ interface ProbeRow extends Record<string, unknown> {
  *    captures whose archival has not reached the day) — all captures, complete or not;
  * 4. copy them if they are at most `copyLimit` (bounded statements), else give up and leave the
  *    partition for after the archival passes;
- * 5. lock journal_event in ACCESS EXCLUSIVE mode, then drop the partition (journal_drop_partition
- *    locks the partition, then DROP TABLE locks journal_event again).
+ * 5. lock journal_event in ACCESS EXCLUSIVE mode, then drop the partition (journal_drop_partition_v2
+ *    locks the partition, then DROP TABLE locks journal_event again);
+ * 6. retire the runs the drop emptied: a run not pinned whose last entry was on the day or before and
+ *    of which no event is left in any partition loses its journal_run row, so neither the runs index
+ *    nor run resolution offers it with nothing to read (migration 0010). Ingest is still held back,
+ *    so a late event of such a run is stored after the commit, in a live partition or DEFAULT, and
+ *    gives the run a new row.
  * journal_event is locked ONLY (the partitioned table itself, not every partition: other days' readers
  * and writers keep going until the drop). Locks are taken in one order: journal_capture,
- * journal_event, the partition. Every archival
- * statement locks journal_capture before journal_event, and every query and insert locks
- * journal_event before its partitions, so none of them can deadlock with a drop; taking the
- * partition before journal_event (what journal_drop_partition alone would do) deadlocks with any
- * reader or writer that holds journal_event and reaches for the partition. `lockTimeoutMs` bounds
- * each wait; a lock timeout surfaces as SQLSTATE 55P03.
+ * journal_event, the partition, then (retiring) the other partitions to read and journal_run's rows.
+ * Every archival statement locks journal_capture before journal_event, and every query and insert
+ * locks journal_event before its partitions, so none of them can deadlock with a drop; taking the
+ * partition before journal_event (what journal_drop_partition_v2 alone would do) deadlocks with any
+ * reader or writer that holds journal_event and reaches for the partition. A run's row is only ever
+ * locked by single statements that wait for nothing the drop holds (ingest waits for journal_event
+ * before it touches a row). `lockTimeoutMs` bounds each wait; a lock timeout surfaces as SQLSTATE
+ * 55P03.
  */
 export async function dropPartitionGuarded(
   deps: { readonly sql: SqlClient; readonly clock: Clock },
@@ -79,14 +98,17 @@ export async function dropPartitionGuarded(
       archivedBeforeDrop += copied.inserted;
     }
     await tx.execute('LOCK TABLE ONLY journal_event IN ACCESS EXCLUSIVE MODE');
-    const { rows } = await tx.execute<{ rows: number | null }>(
-      'SELECT journal_drop_partition(:day) AS rows',
-      {
-        day: date(request.day),
-      },
+    const { rows } = await tx.execute<DropRow>(
+      'SELECT dropped_rows, retired_runs FROM journal_drop_partition_v2(:day)',
+      { day: date(request.day) },
     );
-    const dropped = rows[0]?.rows ?? null;
-    if (dropped === null) return { status: 'absent' };
-    return { status: 'dropped', rows: dropped, archivedBeforeDrop };
+    const dropped = rows[0];
+    if (dropped === undefined || dropped.dropped_rows === null) return { status: 'absent' };
+    return {
+      status: 'dropped',
+      rows: dropped.dropped_rows,
+      archivedBeforeDrop,
+      ...(dropped.retired_runs > 0 ? { retiredRuns: dropped.retired_runs } : {}),
+    };
   });
 }

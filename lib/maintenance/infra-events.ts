@@ -27,6 +27,13 @@ export type InfraAction =
       readonly archivedBeforeDrop: number;
     }
   | {
+      /** A partition drop retired `runs` runs it left without an event (not pinned) from journal_run. */
+      readonly type: 'journal-runs-retired';
+      readonly partition: string;
+      readonly day: string;
+      readonly runs: number;
+    }
+  | {
       readonly type: 'journal-partition-drop-deferred';
       readonly partition: string;
       readonly day: string;
@@ -63,6 +70,7 @@ const SEVERITY: Readonly<Record<InfraAction['type'], Severity>> = {
   'journal-partition-created': 'INFO',
   'journal-partition-drained': 'INFO',
   'journal-partition-dropped': 'INFO',
+  'journal-runs-retired': 'INFO',
   'journal-partition-drop-deferred': 'WARN',
   'journal-capture-archived': 'INFO',
   'journal-capture-failed': 'ERROR',

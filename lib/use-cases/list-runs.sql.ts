@@ -132,8 +132,11 @@ WHERE c.chunk = :chunk
 ORDER BY c.position
 `;
 
-/** Whether the journal knows any run of a swarm (events, metadata or a pinned capture). */
+/**
+ * Whether the journal has anything to read of a swarm: a run with events or a pinned capture (a run
+ * known only from metadata has nothing; PocketHive's listing answers 404 for it).
+ */
 export const SWARM_KNOWN_SQL = `
-SELECT EXISTS (SELECT 1 FROM journal_run WHERE swarm_id = :swarmId::text)
+SELECT EXISTS (SELECT 1 FROM journal_run WHERE swarm_id = :swarmId::text AND entries > 0)
   OR EXISTS (SELECT 1 FROM journal_capture WHERE scope = 'SWARM' AND swarm_id = :swarmId::text) AS known
 `;

@@ -63,8 +63,10 @@ FROM (
     UNION ALL
     (SELECT r.run_id, 'latest', 2
      FROM journal_run r
-     WHERE r.swarm_id = :swarmId
-       AND r.last_ts IS NOT DISTINCT FROM (SELECT max(m.last_ts) FROM journal_run m WHERE m.swarm_id = :swarmId)
+     -- a run with entries: one known only from metadata has nothing to read (PocketHive takes the
+     -- run of the newest event)
+     WHERE r.swarm_id = :swarmId AND r.entries > 0
+       AND r.last_ts = (SELECT max(m.last_ts) FROM journal_run m WHERE m.swarm_id = :swarmId AND m.entries > 0)
      -- runs whose newest events share a timestamp: the run of the later-stored one (PocketHive's
      -- ts DESC, id DESC), one index probe per tied run only
      ORDER BY (SELECT max(e.id) FROM journal_event e

@@ -92,6 +92,8 @@ export type MaintenanceReport =
         readonly archivedBeforeDrop: number;
       }>;
       readonly dropsDeferred: Array<{ readonly day: UtcDay; readonly reason: string }>;
+      /** Drops that left runs without an event, and how many of them (not pinned) they retired. */
+      readonly runsRetired: Array<{ readonly day: UtcDay; readonly runs: number }>;
       readonly unpinsFinished: string[];
       /** Captures pinned over an hour ago that have still not caught up with their run (or failed). */
       readonly capturesStuck: number;
@@ -105,7 +107,8 @@ export type MaintenanceReport =
  * 1. partitions from yesterday to `daysAhead` days ahead exist, and DEFAULT rows move to their days;
  * 2. archival passes for pinned captures that are not complete (or whose run got events since);
  * 3. unpinned captures whose deletion an API request could not finish are deleted;
- * 4. partitions older than the retention are dropped — after their pinned events are archived;
+ * 4. partitions older than the retention are dropped — after their pinned events are archived — and
+ *    the runs a drop leaves without an event, unless pinned, are retired from journal_run with it;
  * 5. with the time left, long data changes registered by migrations advance batch by batch.
  * Every action is journaled as a HIVE `infra` event.
  */
@@ -167,6 +170,7 @@ export async function runMaintenance(deps: MaintenanceDeps): Promise<Maintenance
       captures,
       dropped: drops.dropped,
       dropsDeferred: drops.deferred,
+      runsRetired: drops.retired,
       unpinsFinished,
       capturesStuck,
       dataChanges,
@@ -270,11 +274,13 @@ async function dropExpiredPartitions(
 ): Promise<{
   dropped: Array<{ day: UtcDay; rows: number; archivedBeforeDrop: number }>;
   deferred: Array<{ day: UtcDay; reason: string }>;
+  retired: Array<{ day: UtcDay; runs: number }>;
 }> {
   const cutoff = addDays(today, -settings.retentionDays);
   const expired = (await listDailyPartitions(deps.sql)).filter((day) => day < cutoff);
   const dropped: Array<{ day: UtcDay; rows: number; archivedBeforeDrop: number }> = [];
   const deferred: Array<{ day: UtcDay; reason: string }> = [];
+  const retired: Array<{ day: UtcDay; runs: number }> = [];
   for (const day of expired) {
     const partition = partitionNameOf(day);
     if (deps.budget.remainingMs() <= 0) {
@@ -314,7 +320,11 @@ async function dropExpiredPartitions(
         retentionDays: settings.retentionDays,
         archivedBeforeDrop: outcome.archivedBeforeDrop,
       });
+      if (outcome.retiredRuns !== undefined) {
+        retired.push({ day, runs: outcome.retiredRuns });
+        await journal.record({ type: 'journal-runs-retired', partition, day, runs: outcome.retiredRuns });
+      }
     }
   }
-  return { dropped, deferred };
+  return { dropped, deferred, retired };
 }

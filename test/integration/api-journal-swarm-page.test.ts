@@ -129,6 +129,13 @@ describe('GET /api/swarms/{swarmId}/journal/page', () => {
     expect((await get(page('swarm-a'))).headers['x-journal-run-id']).toBe('run-z');
   });
 
+  test('a swarm known only from run metadata has nothing to read: its page and timeline answer 404', async () => {
+    await insertRun(db.pg, { swarmId: 'meta-only', runId: 'labelled', lastTs: null });
+
+    expect((await get(page('meta-only'))).status).toBe(404);
+    expect((await get('/api/swarms/meta-only/journal')).status).toBe(404);
+  });
+
   test('without runId and no recorded run it reads the latest pinned run, from its archive', async () => {
     const ids = await insertEvents(db.pg, [
       { ts: '2030-02-01T10:00:00Z', swarmId: 'swarm-a', runId: 'run-pinned' },

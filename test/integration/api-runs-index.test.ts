@@ -378,6 +378,14 @@ describe('the runs index', () => {
       expect(response.headers['content-type']).toBe('application/problem+json');
     });
 
+    test('answers 404 for a swarm known only from run metadata (nothing to read), as PocketHive', async () => {
+      await insertRun(db, { swarmId: 'labelled', runId: 'r1', entries: 0, lastTs: null, testPlan: 'p' });
+
+      const response = await call({ path: '/api/swarms/labelled/journal/runs' });
+
+      expect(response.status).toBe(404);
+    });
+
     test('answers an empty list for a known swarm none of whose runs match', async () => {
       await insertRun(db, { swarmId: 'alpha', runId: 'r1', lastTs: at(1) });
 

@@ -149,6 +149,31 @@ describe('maintenance: partition upkeep and retention', () => {
     expect(after.rows).toEqual(before.rows);
   });
 
+  test("the previous release's drop statement retires the runs it empties too, not a pinned or a partly kept one", async () => {
+    const D1 = dayAfter(D0, 1);
+    await createPartition(db, D0);
+    await createPartition(db, D1);
+    await ingest(db, dayOfEvents(D0, 4, { runId: 'run-emptied' }));
+    await ingest(db, dayOfEvents(D0, 4, { runId: 'run-pinned' }));
+    await ingest(db, [
+      ...dayOfEvents(D0, 4, { runId: 'run-partly' }),
+      ...dayOfEvents(D1, 2, { runId: 'run-partly' }),
+    ]);
+    await db.pg.query(
+      `INSERT INTO journal_capture (id, scope, swarm_id, run_id, mode) VALUES (gen_random_uuid(), 'SWARM', 'swarm-a', 'run-pinned', 'FULL')`,
+    );
+
+    // 0.1.0's maintenance sends this, and reads the row count only (migration 0010).
+    const { rows } = await db.pg.query('SELECT journal_drop_partition($1::date)::int AS rows', [D0]);
+
+    expect(rows[0].rows).toBe(12);
+    const left = await db.pg.query('SELECT run_id, entries::int AS entries FROM journal_run ORDER BY run_id');
+    expect(left.rows).toEqual([
+      { run_id: 'run-partly', entries: 6 },
+      { run_id: 'run-pinned', entries: 4 },
+    ]);
+  });
+
   test('the drain functions refuse to run outside the transaction that began the drain', async () => {
     await ingest(db, dayOfEvents(D0, 3));
 

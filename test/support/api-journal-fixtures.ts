@@ -87,8 +87,9 @@ export async function insertRun(
   },
 ): Promise<void> {
   await pool.query(
-    `INSERT INTO journal_run (swarm_id, run_id, first_ts, last_ts, lifecycle_state, lifecycle_ts)
-     VALUES ($1, $2, COALESCE($5::timestamptz, $3::timestamptz), $3, $4, $3)`,
+    // a run with a last entry has entries (one stands for them); without, it is known from metadata only
+    `INSERT INTO journal_run (swarm_id, run_id, first_ts, last_ts, lifecycle_state, lifecycle_ts, entries)
+     VALUES ($1, $2, COALESCE($5::timestamptz, $3::timestamptz), $3, $4, $3, CASE WHEN $3::timestamptz IS NULL THEN 0 ELSE 1 END)`,
     [run.swarmId, run.runId, run.lastTs, run.lifecycleState ?? null, run.firstTs ?? null],
   );
 }
