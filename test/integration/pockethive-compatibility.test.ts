@@ -12,6 +12,8 @@ import { type ApiRequestSpec, apiGatewayEvent } from '../support/api-gateway-eve
 import { clearJournal, ensurePartitions, insertEvents } from '../support/api-journal-fixtures.ts';
 import {
   createCaptureTestDatabase,
+  createPartition,
+  dayAfter,
   dayOfEvents,
   ingest,
   lifecycleEvent,
@@ -118,6 +120,10 @@ function expectProblem(answer: Answer, status: number, parameter?: string): void
     expect(answer.body.invalidParams.map((p: { name: string }) => p.name)).toContain(parameter);
   }
 }
+
+/** One maintenance pass at the test clock (retention drops what is past it). */
+const maintain = () =>
+  runMaintenance({ sql: db.sql, clock, budget: unlimitedBudget, settings: testMaintenanceSettings() });
 
 const typesOf = (items: ReadonlyArray<{ type: string }>) => items.map((item) => item.type);
 const runIdsOf = (runs: ReadonlyArray<{ runId: string }>) => runs.map((run) => run.runId);
@@ -607,6 +613,33 @@ describe('where hive-journal differs from PocketHive on purpose', () => {
     expect((await get(SWARM_PAGE, { runId: 'run-1' })).headers['x-journal-source']).toBe('live');
   });
 
+  test('C30 after retention dropped part of a run it keeps its whole-run statistics', async () => {
+    const expired = dayAfter(DAY, -20);
+    await createPartition(db, expired);
+    await ingest(db, dayOfEvents(expired, 5, { runId: 'run-long' }));
+    await ingest(db, dayOfEvents(DAY, 3, { runId: 'run-long' }));
+
+    await maintain();
+
+    const [run] = (await get(RUNS)).body;
+    expect(run).toMatchObject({ runId: 'run-long', firstTs: `${expired}T01:00:00Z`, entries: 8 });
+    expect((await get(SWARM_PAGE, { runId: 'run-long' })).body.items).toHaveLength(3);
+  });
+
+  test('C31 a run retention retired loses its metadata', async () => {
+    const expired = dayAfter(DAY, -20);
+    await createPartition(db, expired);
+    await ingest(db, dayOfEvents(expired, 2, { swarmId: 'swarm-old', runId: 'run-labelled' }));
+    expect((await post(meta('run-labelled'), { testPlan: 'release-1' })).status).toBe(200);
+
+    await maintain();
+
+    expect(runIdsOf((await get(RUNS)).body)).not.toContain('run-labelled');
+    const relabelled = await post(meta('run-labelled'), { description: 'after retention' });
+    expect(relabelled.status).toBe(200);
+    expect(relabelled.body).toMatchObject({ entries: 0, testPlan: null, description: 'after retention' });
+  });
+
   test('C29 meta, pin and unpin are journaled as hive audit events', async () => {
     await ingest(db, dayOfEvents(DAY, 2));
     await post(meta('run-1'), { testPlan: 'p' });
@@ -719,5 +752,39 @@ describe('fixed to match PocketHive', () => {
     expect(cleared.body).toMatchObject({ testPlan: null, description: null, tags: null });
     expect(pinned.status).toBe(200);
     expect(pinned.body).toMatchObject({ runId: 'run-1', mode: 'SLIM', inserted: 3 });
+  });
+
+  test('F06 a run retention emptied leaves both runs indexes, and its swarm answers 404', async () => {
+    const expired = dayAfter(DAY, -20);
+    await createPartition(db, expired);
+    await ingest(db, dayOfEvents(expired, 3, { swarmId: 'swarm-gone', runId: 'run-gone' }));
+    expect(runIdsOf((await get(RUNS)).body)).toContain('run-gone');
+
+    await maintain();
+
+    expect(runIdsOf((await get(RUNS)).body)).not.toContain('run-gone');
+    expectProblem(await get('/api/swarms/swarm-gone/journal/runs'), 404);
+    expectProblem(await get('/api/swarms/swarm-gone/journal/page'), 404);
+  });
+
+  test("F07 a run's scenarioId is the template its swarm was created from", async () => {
+    await ingest(db, [
+      journalEntry({
+        scope: 'HIVE',
+        swarmId: 'swarm-a',
+        runId: 'run-1',
+        kind: 'command',
+        type: 'swarm-create',
+        direction: 'LOCAL',
+        origin: 'orchestrator',
+        timestamp: at('09:00:00'),
+        data: { templateId: 'checkout-soak' },
+      }),
+      ...dayOfEvents(DAY, 2),
+    ]);
+
+    const [run] = (await get(RUNS)).body;
+    expect(run).toMatchObject({ runId: 'run-1', scenarioId: 'checkout-soak' });
+    expect(runIdsOf((await get(RUNS, { scenarioId: 'checkout-soak' })).body)).toEqual(['run-1']);
   });
 });
