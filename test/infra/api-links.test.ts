@@ -1,7 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import type { JournalServiceProps } from '../../infra/journal-service.ts';
-import { InvalidJournalPropsError } from '../../infra/props-problems.ts';
-import { environmentOf, journalInStack, synthJournal } from './journal-synth.ts';
+import { environmentOf, problemsOf, synthJournal } from './journal-synth.ts';
 
 const LINK_VARIABLES = [
   'JOURNAL_GRAFANA_URL',
@@ -9,16 +7,6 @@ const LINK_VARIABLES = [
   'JOURNAL_CONSOLE_REGION',
   'JOURNAL_TRACE_LOG_GROUPS',
 ];
-
-function problemsOf(props: JournalServiceProps): readonly string[] {
-  try {
-    journalInStack(props);
-  } catch (error) {
-    if (error instanceof InvalidJournalPropsError) return error.problems;
-    throw error;
-  }
-  return [];
-}
 
 describe('links of the read answers (api.links)', () => {
   test('by default the read function gets no link targets', () => {

@@ -5,6 +5,7 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { IConstruct } from 'constructs';
 import { JournalService, type JournalServiceProps } from '../../infra/journal-service.ts';
 import { JournalStack } from '../../infra/journal-stack.ts';
+import { InvalidJournalPropsError } from '../../infra/props-problems.ts';
 
 /** The feature flags and settings `cdk synth` uses, so tests synthesize what a deploy would. */
 export const CDK_CONTEXT: Record<string, unknown> = JSON.parse(
@@ -151,4 +152,15 @@ export function roleIdOf(fn: IFunction): string {
 export function only<T>(items: readonly T[]): T {
   if (items.length !== 1) throw new Error(`Expected exactly one item, found ${items.length}`);
   return items[0] as T;
+}
+
+/** The problems JournalService names for these props (none when they synthesize). */
+export function problemsOf(props: JournalServiceProps): readonly string[] {
+  try {
+    journalInStack(props);
+  } catch (error) {
+    if (error instanceof InvalidJournalPropsError) return error.problems;
+    throw error;
+  }
+  return [];
 }

@@ -1,19 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import { AuroraPostgresEngineVersion } from 'aws-cdk-lib/aws-rds';
 import { describe, expect, test } from 'vitest';
-import type { JournalServiceProps } from '../../infra/journal-service.ts';
-import { InvalidJournalPropsError } from '../../infra/props-problems.ts';
-import { journalInStack } from './journal-synth.ts';
-
-function problemsOf(props: JournalServiceProps): readonly string[] {
-  try {
-    journalInStack(props);
-  } catch (error) {
-    if (error instanceof InvalidJournalPropsError) return error.problems;
-    throw error;
-  }
-  return [];
-}
+import { problemsOf } from './journal-synth.ts';
 
 describe('JournalService props', () => {
   test('accept the defaults', () => {
