@@ -47,6 +47,9 @@ const FUNCTION_ENV: Record<string, string> = {
   JOURNAL_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:000000000000:secret:journal-bench',
   JOURNAL_DATABASE: 'journal',
   JOURNAL_MIGRATIONS_DIR: join(REPO, 'migrations'),
+  // the read function's dead-letter queues (Refs in the template); module init never calls SQS
+  JOURNAL_INGEST_DLQ_URL: 'http://127.0.0.1:9/000000000000/ingest-dlq',
+  JOURNAL_MAINTENANCE_DLQ_URL: 'http://127.0.0.1:9/000000000000/maintenance-dlq',
   JOURNAL_JWT_ISSUER: 'https://issuer.example.com',
   JOURNAL_JWT_AUDIENCE: 'hive-journal',
   JOURNAL_JWT_PERMISSIONS_CLAIM: 'scope',
