@@ -640,6 +640,28 @@ describe('where hive-journal differs from PocketHive on purpose', () => {
     expect(relabelled.body).toMatchObject({ entries: 0, testPlan: null, description: 'after retention' });
   });
 
+  test("C32 a run's scenarioId is the first template id it gets", async () => {
+    const create = (templateId: string, time: string) =>
+      journalEntry({
+        scope: 'HIVE',
+        swarmId: 'swarm-a',
+        runId: 'run-1',
+        kind: 'command',
+        type: 'swarm-create',
+        direction: 'LOCAL',
+        origin: 'orchestrator',
+        timestamp: at(time),
+        data: { templateId },
+      });
+    await ingest(db, [create('checkout-soak', '09:00:00'), ...dayOfEvents(DAY, 2)]);
+
+    await ingest(db, [create('checkout-spike', '09:30:00')]);
+
+    const [run] = (await get(RUNS)).body;
+    expect(run).toMatchObject({ runId: 'run-1', scenarioId: 'checkout-soak' });
+    expect((await get(HIVE_PAGE, { type: 'swarm-create' })).body.items).toHaveLength(2);
+  });
+
   test('C29 meta, pin and unpin are journaled as hive audit events', async () => {
     await ingest(db, dayOfEvents(DAY, 2));
     await post(meta('run-1'), { testPlan: 'p' });
