@@ -28,7 +28,7 @@ const COLUMNS = `event_uid, ts, scope, swarm_id, scope_swarm_id, run_id, scope_r
 const RECORD = `e(event_uid UUID, ts TIMESTAMPTZ, scope TEXT, swarm_id TEXT, scope_swarm_id TEXT, run_id TEXT,
   scope_role TEXT, scope_instance TEXT, severity TEXT, direction TEXT, kind TEXT, type TEXT, origin TEXT,
   correlation_id TEXT, idempotency_key TEXT, routing_key TEXT, data JSONB, raw JSONB, extra JSONB, trace_id TEXT,
-  actor TEXT, namespace_path TEXT[], lifecycle_state TEXT)`;
+  actor TEXT, namespace_path TEXT[], lifecycle_state TEXT, scenario_id TEXT)`;
 
 /** The statement taken apart: what each layer adds over a bare INSERT ... SELECT of the same rows. */
 export const STATEMENT_LAYERS: Readonly<Record<string, string>> = {
