@@ -129,6 +129,20 @@ const typesOf = (items: ReadonlyArray<{ type: string }>) => items.map((item) => 
 const runIdsOf = (runs: ReadonlyArray<{ runId: string }>) => runs.map((run) => run.runId);
 const at = (time: string) => `${DAY}T${time}Z`;
 
+/** The orchestrator's swarm-create of swarm-a/run-1 at `time` today, from template `templateId`. */
+const swarmCreate = (templateId: string, time: string) =>
+  journalEntry({
+    scope: 'HIVE',
+    swarmId: 'swarm-a',
+    runId: 'run-1',
+    kind: 'command',
+    type: 'swarm-create',
+    direction: 'LOCAL',
+    origin: 'orchestrator',
+    timestamp: at(time),
+    data: { templateId },
+  });
+
 /**
  * `count` swarm-scope events of swarm-a/run-1, one a second from `start`, each with a `raw` payload
  * of about `rawBytes` of incompressible text (as the Data API returns it), in one statement.
@@ -641,21 +655,9 @@ describe('where hive-journal differs from PocketHive on purpose', () => {
   });
 
   test("C32 a run's scenarioId is the first template id it gets", async () => {
-    const create = (templateId: string, time: string) =>
-      journalEntry({
-        scope: 'HIVE',
-        swarmId: 'swarm-a',
-        runId: 'run-1',
-        kind: 'command',
-        type: 'swarm-create',
-        direction: 'LOCAL',
-        origin: 'orchestrator',
-        timestamp: at(time),
-        data: { templateId },
-      });
-    await ingest(db, [create('checkout-soak', '09:00:00'), ...dayOfEvents(DAY, 2)]);
+    await ingest(db, [swarmCreate('checkout-soak', '09:00:00'), ...dayOfEvents(DAY, 2)]);
 
-    await ingest(db, [create('checkout-spike', '09:30:00')]);
+    await ingest(db, [swarmCreate('checkout-spike', '09:30:00')]);
 
     const [run] = (await get(RUNS)).body;
     expect(run).toMatchObject({ runId: 'run-1', scenarioId: 'checkout-soak' });
@@ -790,20 +792,7 @@ describe('fixed to match PocketHive', () => {
   });
 
   test("F07 a run's scenarioId is the template its swarm was created from", async () => {
-    await ingest(db, [
-      journalEntry({
-        scope: 'HIVE',
-        swarmId: 'swarm-a',
-        runId: 'run-1',
-        kind: 'command',
-        type: 'swarm-create',
-        direction: 'LOCAL',
-        origin: 'orchestrator',
-        timestamp: at('09:00:00'),
-        data: { templateId: 'checkout-soak' },
-      }),
-      ...dayOfEvents(DAY, 2),
-    ]);
+    await ingest(db, [swarmCreate('checkout-soak', '09:00:00'), ...dayOfEvents(DAY, 2)]);
 
     const [run] = (await get(RUNS)).body;
     expect(run).toMatchObject({ runId: 'run-1', scenarioId: 'checkout-soak' });
